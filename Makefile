@@ -1,0 +1,90 @@
+# make            builds ./server and ./client
+# make test       builds everything and runs every test (unit, integration, Go interop)
+# make asan       the same under AddressSanitizer + UndefinedBehaviorSanitizer
+# make tsan       the same under ThreadSanitizer
+# make clean      removes what the build made
+#
+# Objects go to build/<variant>/, so the sanitizer builds never mix with the
+# normal one. WERROR=1 (set by CI) turns warnings into errors.
+
+CXX      ?= g++
+VARIANT  ?= release
+BUILD    := build/$(VARIANT)
+
+CXXFLAGS_release := -O2 -g
+CXXFLAGS_asan    := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+CXXFLAGS_tsan    := -O1 -g -fsanitize=thread
+
+CXXFLAGS := -std=c++20 -Wall -Wextra -Wpedantic $(CXXFLAGS_$(VARIANT)) $(if $(filter 1,$(WERROR)),-Werror)
+LDFLAGS  := $(filter -fsanitize=%,$(CXXFLAGS_$(VARIANT))) -pthread
+DEPFLAGS  = -MMD -MP
+
+COMMON_SOURCES := $(wildcard common/*.cpp common/gob/*.cpp)
+SERVER_SOURCES := $(filter-out apps/server/main.cpp,$(wildcard apps/server/*.cpp))
+CLIENT_SOURCES := $(filter-out apps/client/main.cpp,$(wildcard apps/client/*.cpp))
+TEST_SOURCES   := $(wildcard tests/unit/*.cpp)
+
+objects = $(patsubst %.cpp,$(BUILD)/%.o,$(1))
+
+COMMON_OBJECTS := $(call objects,$(COMMON_SOURCES))
+SERVER_OBJECTS := $(call objects,$(SERVER_SOURCES))
+CLIENT_OBJECTS := $(call objects,$(CLIENT_SOURCES))
+TEST_OBJECTS   := $(call objects,$(TEST_SOURCES))
+
+SERVER_BIN := $(BUILD)/bin/server
+CLIENT_BIN := $(BUILD)/bin/client
+UNIT_BIN   := $(BUILD)/bin/unit_tests
+GO_PEER    := tests/go_peer/go_peer
+
+.PHONY: all test unit integration asan tsan clean
+all: server client
+
+# The top-level ./server and ./client are the normal build's, copied up so
+# that `make && ./server` works as the tutorial's `go run` does.
+server: $(SERVER_BIN)
+	cp $< $@
+client: $(CLIENT_BIN)
+	cp $< $@
+
+$(SERVER_BIN): $(call objects,apps/server/main.cpp) $(SERVER_OBJECTS) $(COMMON_OBJECTS)
+	@mkdir -p $(dir $@)
+	$(CXX) $^ $(LDFLAGS) -o $@
+$(CLIENT_BIN): $(call objects,apps/client/main.cpp) $(CLIENT_OBJECTS) $(COMMON_OBJECTS)
+	@mkdir -p $(dir $@)
+	$(CXX) $^ $(LDFLAGS) -o $@
+$(UNIT_BIN): $(TEST_OBJECTS) $(SERVER_OBJECTS) $(CLIENT_OBJECTS) $(COMMON_OBJECTS)
+	@mkdir -p $(dir $@)
+	$(CXX) $^ $(LDFLAGS) -o $@
+
+$(BUILD)/%.o: %.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) $(DEPFLAGS) -c $< -o $@
+
+# The Go peer for the interoperability tests (Debian's golang-go, GOPATH mode).
+$(GO_PEER): tests/go_peer/main.go
+	cd tests/go_peer && GOCACHE=$(CURDIR)/build/gocache GO111MODULE=off go build -o go_peer .
+
+# ------------------------------------------------------------------ tests --
+
+test: unit integration
+	@python3 tests/summary.py build/$(VARIANT)/results
+
+unit: $(UNIT_BIN)
+	@mkdir -p $(BUILD)/results
+	$(UNIT_BIN) --reporters=console --out=$(BUILD)/results/unit.txt; status=$$?; \
+	  cat $(BUILD)/results/unit.txt; exit $$status
+
+integration: $(SERVER_BIN) $(CLIENT_BIN) $(GO_PEER)
+	@mkdir -p $(BUILD)/results
+	BIN_DIR=$(BUILD)/bin GO_PEER=$(GO_PEER) RESULTS=$(BUILD)/results \
+	  python3 -m unittest discover -s tests/integration -p 'test_*.py' -v
+
+asan:
+	$(MAKE) VARIANT=asan test
+tsan:
+	$(MAKE) VARIANT=tsan test
+
+clean:
+	rm -rf build server client $(GO_PEER)
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,78 @@
+#include "connection_threads.hpp"
+
+#include <sys/socket.h>
+
+
+namespace server {
+
+ConnectionThreads::~ConnectionThreads() { stop_all(std::chrono::milliseconds(0)); }
+
+void ConnectionThreads::start(net::Socket socket, Work work) {
+  std::lock_guard lock(mutex_);
+  Connection& connection = connections_.emplace_back();
+  connection.socket = std::move(socket);
+  try {
+    connection.thread = std::thread([this, &connection, work = std::move(work)] {
+      work(connection);
+      std::lock_guard finished_lock(mutex_);
+      connection.finished = true;
+      thread_finished_.notify_all();
+    });
+  } catch (...) {
+    connections_.pop_back();  // closes the socket
+    throw;
+  }
+}
+
+std::size_t ConnectionThreads::active() const {
+  std::lock_guard lock(mutex_);
+  std::size_t count = 0;
+  for (const Connection& connection : connections_) count += connection.finished ? 0 : 1;
+  return count;
+}
+
+void ConnectionThreads::reap_finished() {
+  std::list<Connection> done;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto it = connections_.begin(); it != connections_.end();) {
+      auto next = std::next(it);
+      if (it->finished) done.splice(done.end(), connections_, it);
+      it = next;
+    }
+  }
+  // Joined outside the lock: a thread that has set `finished` may still be
+  // unlocking the mutex on its way out.
+  for (Connection& connection : done) connection.thread.join();
+}
+
+void ConnectionThreads::shutdown_sockets(bool busy_ones_too) {
+  std::lock_guard lock(mutex_);
+  for (Connection& connection : connections_) {
+    if (!connection.finished && (busy_ones_too || !connection.busy)) {
+      ::shutdown(connection.socket.fd(), SHUT_RDWR);
+    }
+  }
+}
+
+void ConnectionThreads::stop_all(std::chrono::milliseconds grace) {
+  shutdown_sockets(false);
+  {
+    std::unique_lock lock(mutex_);
+    thread_finished_.wait_for(lock, grace, [this] {
+      for (const Connection& connection : connections_) {
+        if (!connection.finished) return false;
+      }
+      return true;
+    });
+  }
+  shutdown_sockets(true);
+  std::list<Connection> all;
+  {
+    std::lock_guard lock(mutex_);
+    all.swap(connections_);
+  }
+  for (Connection& connection : all) connection.thread.join();
+}
+
+}  // namespace server

@@ -1,0 +1,65 @@
+// ConnectionThreads: the threads that serve connections, one each (the
+// tutorial's "go e.handleMessages(conn)"), kept so that none is ever lost.
+//
+// Go can forget a goroutine; a C++ program must join every std::thread it
+// starts, or std::terminate ends it. So each connection's thread and socket
+// live here together until the thread has returned and been joined: the
+// accept loop reaps finished ones as it goes, and shutdown joins them all.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <functional>
+#include <list>
+#include <mutex>
+#include <thread>
+
+#include "../../common/socket.hpp"
+
+namespace server {
+
+// One connection: its socket, its thread, and what the thread is doing.
+struct Connection {
+  net::Socket socket;
+  std::thread thread;
+  // True while a handler runs: a graceful stop lets it finish first.
+  std::atomic<bool> busy{false};
+  bool finished = false;  // guarded by ConnectionThreads::mutex_
+};
+
+class ConnectionThreads {
+ public:
+  using Work = std::function<void(Connection&)>;
+
+  ConnectionThreads() = default;
+  ConnectionThreads(const ConnectionThreads&) = delete;
+  ConnectionThreads& operator=(const ConnectionThreads&) = delete;
+  ~ConnectionThreads();  // stops and joins whatever is left
+
+  // Runs work(connection) on a new thread that owns `socket`. Throws
+  // std::system_error when no thread can be started; the socket is then
+  // closed and nothing else changes.
+  void start(net::Socket socket, Work work);
+
+  // Connections whose thread has not returned yet.
+  std::size_t active() const;
+
+  // Joins the threads that have returned and closes their sockets.
+  void reap_finished();
+
+  // Wakes the threads that wait for a command (shutdown(2) makes their
+  // blocked read return), waits up to `grace` for busy ones to finish their
+  // command, then wakes those too and joins every thread.
+  void stop_all(std::chrono::milliseconds grace);
+
+ private:
+  void shutdown_sockets(bool busy_ones_too);
+
+  mutable std::mutex mutex_;
+  std::condition_variable thread_finished_;
+  std::list<Connection> connections_;  // a list: entries never move
+};
+
+}  // namespace server

@@ -1,0 +1,90 @@
+// Endpoint: the server side of the tutorial's ad-hoc protocol (section
+// "Incoming connections"). A client sends a command name ending in '\n';
+// the Endpoint looks the name up in its handler map and lets that handler
+// read the command's data from the same stream. Then the next command.
+//
+// The handler map may change while connections are being served (the
+// tutorial's erratum): add_handler takes the std::shared_mutex exclusively,
+// the lookup of each command shares it, as Go's sync.RWMutex does.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+
+#include "../../common/buffered_stream.hpp"
+#include "../../common/socket.hpp"
+#include "connection_threads.hpp"
+
+namespace server {
+
+// Go's HandleFunc: reads the command's data, answers if it wants to.
+using Handler = std::function<void(net::BufferedStream&)>;
+
+struct EndpointOptions {
+  std::uint16_t port = 61000;
+  std::size_t max_line = 64 * 1024;                     // command line, STRING data
+  std::chrono::milliseconds idle_timeout{300'000};      // silence between commands
+  std::chrono::milliseconds message_timeout{30'000};    // to finish one command
+  std::size_t max_connections = 4096;
+  std::chrono::milliseconds shutdown_grace{3'000};      // for commands in progress
+};
+
+class Endpoint {
+ public:
+  explicit Endpoint(EndpointOptions options);
+  Endpoint(const Endpoint&) = delete;
+  Endpoint& operator=(const Endpoint&) = delete;
+  ~Endpoint();
+
+  void add_handler(const std::string& name, Handler handler);
+
+  // The handler registered for `name`, if any (a copy, taken under the
+  // shared lock, so the lock is not held while the handler runs).
+  std::optional<Handler> find_handler(const std::string& name) const;
+
+  // Opens the listening socket; throws if the port cannot be had. After it
+  // returns, port() is the real port (useful with port 0).
+  void listen();
+  std::uint16_t port() const { return port_; }
+
+  // Accepts connections, each served on its own thread, until
+  // request_stop(); then stops gracefully and returns when every
+  // connection thread has been joined.
+  void serve();
+
+  // Safe to call from a signal handler or any thread.
+  void request_stop() noexcept;
+
+ private:
+  void accept_one();
+  void handle_messages(Connection& connection);
+  void run_command(Connection& connection, net::BufferedStream& stream,
+                   const std::string& command);
+  void refuse(net::Socket& socket, const std::string& reason);
+
+  EndpointOptions options_;
+  net::Socket listener_;
+  std::uint16_t port_ = 0;
+  int stop_pipe_[2] = {-1, -1};  // request_stop writes, serve() polls
+  std::atomic<bool> stopping_{false};
+
+  mutable std::shared_mutex handlers_mutex_;
+  std::map<std::string, Handler> handlers_;
+
+  ConnectionThreads connections_;
+};
+
+// Strips spaces, tabs, '\r' and '\n' from both ends ("GOB\r" from telnet).
+std::string trim(const std::string& text);
+
+// Sends "ERR <reason>\n" and flushes, ignoring failure: the connection is
+// being closed because of a problem already, and the peer may be gone.
+void send_error_reply(net::BufferedStream& stream, const std::string& reason);
+
+}  // namespace server

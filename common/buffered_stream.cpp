@@ -1,0 +1,137 @@
+#include "buffered_stream.hpp"
+
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <system_error>
+
+#include "error.hpp"
+
+namespace net {
+
+BufferedStream::BufferedStream(int fd, std::size_t buffer_size)
+    : fd_(fd), read_buffer_(buffer_size) {}
+
+// ------------------------------------------------------------- reading --
+
+// Why poll() and not SO_RCVTIMEO: a socket timeout restarts at every read,
+// so it bounds only the silence between two bytes; a peer that trickles one
+// byte just before each timeout would hold the connection forever. poll()
+// with the time left until an absolute deadline bounds the whole message,
+// which is what Go's SetDeadline means.
+void BufferedStream::wait_until_ready(short events) {
+  if (!deadline_) return;  // no deadline: the blocking call itself waits
+  while (true) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline_ - Clock::now());
+    if (left.count() <= 0) throw TimeoutError("deadline passed: the peer is too slow or silent");
+    pollfd waiting{fd_, events, 0};
+    // Round up so that a deadline 0.4 ms away does not become a busy loop.
+    int ready = ::poll(&waiting, 1, static_cast<int>(left.count()) + 1);
+    if (ready > 0) return;  // readable, writable, or an error recv/send will report
+    if (ready < 0 && errno != EINTR) throw_errno("poll");
+  }
+}
+
+// One recv() into the free end of the read buffer; 0 means end of stream.
+// Only called when the buffer has been fully handed out, so it starts over
+// at the front and the buffer never grows.
+std::size_t BufferedStream::fill() {
+  read_pos_ = 0;
+  read_end_ = 0;
+  while (true) {
+    wait_until_ready(POLLIN);
+    ssize_t received = ::recv(fd_, read_buffer_.data(), read_buffer_.size(), 0);
+    if (received >= 0) {
+      read_end_ = static_cast<std::size_t>(received);
+      return read_end_;
+    }
+    if (errno != EINTR) throw_errno("recv");
+  }
+}
+
+std::optional<std::string> BufferedStream::read_line(std::size_t max_length) {
+  std::string line;
+  while (true) {
+    const std::uint8_t* start = read_buffer_.data() + read_pos_;
+    std::size_t available = read_end_ - read_pos_;
+    const void* newline = std::memchr(start, '\n', available);
+    std::size_t take =
+        newline ? static_cast<const std::uint8_t*>(newline) - start : available;
+    // The overflow rule: the line (newline excluded) may hold max_length
+    // bytes; one more and we stop reading, without storing the rest.
+    if (line.size() + take > max_length) {
+      throw ProtocolError("line longer than " + std::to_string(max_length) + " bytes");
+    }
+    line.append(reinterpret_cast<const char*>(start), take);
+    read_pos_ += take;
+    if (newline) {
+      ++read_pos_;  // consume the '\n' itself
+      return line;
+    }
+    if (fill() == 0) {
+      if (line.empty()) return std::nullopt;
+      throw UnexpectedEndOfStream("connection closed in the middle of a line");
+    }
+  }
+}
+
+void BufferedStream::read_exact(std::uint8_t* data, std::size_t size) {
+  while (size > 0) {
+    if (read_pos_ == read_end_ && fill() == 0) {
+      throw UnexpectedEndOfStream("connection closed with " + std::to_string(size) +
+                                  " bytes still expected");
+    }
+    std::size_t take = std::min(size, read_end_ - read_pos_);
+    std::memcpy(data, read_buffer_.data() + read_pos_, take);
+    read_pos_ += take;
+    data += take;
+    size -= take;
+  }
+}
+
+std::optional<std::uint8_t> BufferedStream::read_byte() {
+  if (read_pos_ == read_end_ && fill() == 0) return std::nullopt;
+  return read_buffer_[read_pos_++];
+}
+
+// ------------------------------------------------------------- writing --
+
+void BufferedStream::write(std::string_view text) {
+  write(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
+}
+
+void BufferedStream::write(const std::uint8_t* data, std::size_t size) {
+  if (write_error_ != 0) {
+    throw std::system_error(write_error_, std::generic_category(), "send (earlier failure)");
+  }
+  write_buffer_.insert(write_buffer_.end(), data, data + size);
+  // Like bufio.Writer, send on our own once the buffer is full, so that a
+  // big message does not sit in memory twice.
+  if (write_buffer_.size() >= read_buffer_.size() * 8) flush();
+}
+
+void BufferedStream::flush() {
+  if (write_error_ != 0) {
+    throw std::system_error(write_error_, std::generic_category(), "send (earlier failure)");
+  }
+  std::size_t sent_total = 0;
+  while (sent_total < write_buffer_.size()) {
+    wait_until_ready(POLLOUT);
+    // MSG_NOSIGNAL: a peer that has gone away makes send() fail with EPIPE
+    // instead of killing the whole process with SIGPIPE.
+    ssize_t sent = ::send(fd_, write_buffer_.data() + sent_total,
+                          write_buffer_.size() - sent_total, MSG_NOSIGNAL);
+    if (sent >= 0) {
+      sent_total += static_cast<std::size_t>(sent);
+    } else if (errno != EINTR) {
+      write_error_ = errno;
+      throw_errno("send");
+    }
+  }
+  write_buffer_.clear();
+}
+
+}  // namespace net

@@ -1,0 +1,36 @@
+#include "flags.hpp"
+
+#include <stdexcept>
+
+namespace flags {
+
+std::optional<Flag> parse_flag(const std::string& argument) {
+  if (argument.size() < 2 || argument[0] != '-') return std::nullopt;
+  std::size_t start = argument[1] == '-' ? 2 : 1;
+  std::string body = argument.substr(start);
+  std::size_t equals = body.find('=');
+  if (equals == std::string::npos) return Flag{body, std::nullopt};
+  return Flag{body.substr(0, equals), body.substr(equals + 1)};
+}
+
+std::uint64_t parse_number(const std::string& flag, const std::string& text,
+                           std::uint64_t minimum, std::uint64_t maximum) {
+  std::size_t used = 0;
+  std::uint64_t value = 0;
+  bool ok = !text.empty() && text[0] != '-' && text[0] != '+';
+  if (ok) {
+    try {
+      value = std::stoull(text, &used);
+    } catch (const std::exception&) {
+      ok = false;
+    }
+  }
+  if (!ok || used != text.size() || value < minimum || value > maximum) {
+    throw std::invalid_argument("--" + flag + " wants a whole number from " +
+                                std::to_string(minimum) + " to " + std::to_string(maximum) +
+                                ", not '" + text + "'");
+  }
+  return value;
+}
+
+}  // namespace flags

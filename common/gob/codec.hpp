@@ -1,0 +1,334 @@
+// Codec<T>: how one C++ type travels as gob. Each supported type gets a
+// specialisation with four static functions:
+//
+//   go_name()        the Go spelling of the type, used in type descriptions
+//                    ("int", "map[string]int") exactly as Go writes them
+//   define(registry) its type id; composite types describe themselves (and
+//                    their parts) in the registry the first time
+//   is_zero(value)   whether a struct field holding it is left out
+//   encode(out, v)   its bytes;  decode(in, wire_id, v): the reverse, after
+//                    checking that the sender's type `wire_id` fits T
+//
+// Supported: signed and unsigned integers, bool, double, std::string,
+// std::vector<std::uint8_t> (Go's []byte), std::vector<T> (a slice),
+// std::map<K, V>, std::unique_ptr<T> (a pointer: gob flattens pointers, so
+// it travels as the T it points to), and any struct that lists its fields
+// in a table (see GobStruct below, and ComplexData for an example).
+#pragma once
+
+#include <bit>
+#include <concepts>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <typeindex>
+#include <vector>
+
+#include "../error.hpp"
+#include "types.hpp"
+#include "value_decoder.hpp"
+#include "wire.hpp"
+
+namespace gob {
+
+template <class T>
+struct Codec;  // not defined: a type without a specialisation cannot travel
+
+// ------------------------------------------------------------ integers --
+
+// Every signed C++ integer is Go's int on the wire (gob sends all signed
+// sizes alike); a value that does not fit the local type is refused, as Go
+// refuses 300 for an int8.
+template <class T>
+  requires std::signed_integral<T>
+struct Codec<T> {
+  static std::string go_name() { return "int"; }
+  static TypeId define(TypeRegistry&) { return type_ids::kInt; }
+  static bool is_zero(T value) { return value == 0; }
+  static void encode(WireWriter& out, T value) { out.put_int(value); }
+  static void decode(ValueDecoder& in, TypeId wire, T& value) {
+    in.expect_basic(wire, type_ids::kInt, "signed integer");
+    std::int64_t received = in.bytes().get_int();
+    if (received < std::numeric_limits<T>::min() || received > std::numeric_limits<T>::max()) {
+      throw net::ProtocolError("gob: integer " + std::to_string(received) +
+                               " overflows a " + std::to_string(sizeof(T) * 8) + "-bit field");
+    }
+    value = static_cast<T>(received);
+  }
+};
+
+template <class T>
+  requires std::unsigned_integral<T> && (!std::same_as<T, bool>)
+struct Codec<T> {
+  static std::string go_name() { return "uint"; }
+  static TypeId define(TypeRegistry&) { return type_ids::kUint; }
+  static bool is_zero(T value) { return value == 0; }
+  static void encode(WireWriter& out, T value) { out.put_uint(value); }
+  static void decode(ValueDecoder& in, TypeId wire, T& value) {
+    in.expect_basic(wire, type_ids::kUint, "unsigned integer");
+    std::uint64_t received = in.bytes().get_uint();
+    if (received > std::numeric_limits<T>::max()) {
+      throw net::ProtocolError("gob: unsigned integer " + std::to_string(received) +
+                               " overflows a " + std::to_string(sizeof(T) * 8) + "-bit field");
+    }
+    value = static_cast<T>(received);
+  }
+};
+
+template <>
+struct Codec<bool> {
+  static std::string go_name() { return "bool"; }
+  static TypeId define(TypeRegistry&) { return type_ids::kBool; }
+  static bool is_zero(bool value) { return !value; }
+  static void encode(WireWriter& out, bool value) { out.put_bool(value); }
+  static void decode(ValueDecoder& in, TypeId wire, bool& value) {
+    in.expect_basic(wire, type_ids::kBool, "bool");
+    value = in.bytes().get_bool();
+  }
+};
+
+template <>
+struct Codec<double> {
+  static std::string go_name() { return "float64"; }
+  static TypeId define(TypeRegistry&) { return type_ids::kFloat; }
+  static bool is_zero(double value) { return value == 0; }
+  static void encode(WireWriter& out, double value) { out.put_float(value); }
+  static void decode(ValueDecoder& in, TypeId wire, double& value) {
+    in.expect_basic(wire, type_ids::kFloat, "double");
+    value = in.bytes().get_float();
+  }
+};
+
+// ------------------------------------------------------ strings, bytes --
+
+template <>
+struct Codec<std::string> {
+  static std::string go_name() { return "string"; }
+  static TypeId define(TypeRegistry&) { return type_ids::kString; }
+  static bool is_zero(const std::string& value) { return value.empty(); }
+  static void encode(WireWriter& out, const std::string& value) { out.put_string(value); }
+  static void decode(ValueDecoder& in, TypeId wire, std::string& value) {
+    in.expect_basic(wire, type_ids::kString, "std::string");
+    value = in.bytes().get_string();
+  }
+};
+
+// Go's []byte is a basic type of its own (id 5), not a slice of uint8.
+template <>
+struct Codec<std::vector<std::uint8_t>> {
+  static std::string go_name() { return "[]uint8"; }
+  static TypeId define(TypeRegistry&) { return type_ids::kBytes; }
+  static bool is_zero(const std::vector<std::uint8_t>& value) { return value.empty(); }
+  static void encode(WireWriter& out, const std::vector<std::uint8_t>& value) {
+    out.put_bytes(value);
+  }
+  static void decode(ValueDecoder& in, TypeId wire, std::vector<std::uint8_t>& value) {
+    in.expect_basic(wire, type_ids::kBytes, "bytes");
+    value = in.bytes().get_bytes();
+  }
+};
+
+// ----------------------------------------------------- slices and maps --
+
+template <class T>
+struct Codec<std::vector<T>> {
+  static std::string go_name() { return "[]" + Codec<T>::go_name(); }
+  static TypeId define(TypeRegistry& registry) {
+    if (auto id = registry.find(typeid(std::vector<T>))) return *id;
+    TypeId id = registry.reserve(typeid(std::vector<T>));
+    WireType type;
+    type.kind = Kind::Slice;
+    type.name = go_name();
+    type.element = Codec<T>::define(registry);
+    registry.define(id, std::move(type));
+    return id;
+  }
+  static bool is_zero(const std::vector<T>& value) { return value.empty(); }
+  // A slice sends every element, zero or not.
+  static void encode(WireWriter& out, const std::vector<T>& value) {
+    out.put_uint(value.size());
+    for (const T& element : value) Codec<T>::encode(out, element);
+  }
+  static void decode(ValueDecoder& in, TypeId wire, std::vector<T>& value) {
+    const WireType& type = in.expect_composite(wire, Kind::Slice, go_name());
+    in.enter();
+    // Every element takes at least one byte, so the count is checked against
+    // the bytes left before the vector grows.
+    value.resize(in.bytes().get_count(1));
+    for (T& element : value) Codec<T>::decode(in, type.element, element);
+    in.leave();
+  }
+};
+
+template <class K, class V>
+struct Codec<std::map<K, V>> {
+  static std::string go_name() {
+    return "map[" + Codec<K>::go_name() + "]" + Codec<V>::go_name();
+  }
+  static TypeId define(TypeRegistry& registry) {
+    if (auto id = registry.find(typeid(std::map<K, V>))) return *id;
+    TypeId id = registry.reserve(typeid(std::map<K, V>));
+    WireType type;
+    type.kind = Kind::Map;
+    type.name = go_name();
+    type.key = Codec<K>::define(registry);
+    type.element = Codec<V>::define(registry);
+    registry.define(id, std::move(type));
+    return id;
+  }
+  // An empty std::map stands for Go's nil map and is left out. (Go sends an
+  // empty non-nil map; decode() accepts both.)
+  static bool is_zero(const std::map<K, V>& value) { return value.empty(); }
+  static void encode(WireWriter& out, const std::map<K, V>& value) {
+    out.put_uint(value.size());
+    for (const auto& [key, element] : value) {
+      Codec<K>::encode(out, key);
+      Codec<V>::encode(out, element);
+    }
+  }
+  static void decode(ValueDecoder& in, TypeId wire, std::map<K, V>& value) {
+    const WireType& type = in.expect_composite(wire, Kind::Map, go_name());
+    in.enter();
+    value.clear();
+    std::size_t count = in.bytes().get_count(2);  // a key and a value: 2 bytes at least
+    for (std::size_t i = 0; i < count; ++i) {
+      K key{};
+      Codec<K>::decode(in, type.key, key);
+      Codec<V>::decode(in, type.element, value[std::move(key)]);
+    }
+    in.leave();
+  }
+};
+
+// ------------------------------------------------------------ pointers --
+
+// gob sends what a pointer points to, not the pointer; a null pointer in a
+// struct field is left out, like any zero value.
+template <class T>
+struct Codec<std::unique_ptr<T>> {
+  static std::string go_name() { return Codec<T>::go_name(); }
+  static TypeId define(TypeRegistry& registry) { return Codec<T>::define(registry); }
+  static bool is_zero(const std::unique_ptr<T>& value) { return value == nullptr; }
+  static void encode(WireWriter& out, const std::unique_ptr<T>& value) {
+    // Only reachable for elements of a slice or map: Go refuses those too.
+    if (!value) throw std::invalid_argument("gob: cannot encode a null pointer element");
+    Codec<T>::encode(out, *value);
+  }
+  static void decode(ValueDecoder& in, TypeId wire, std::unique_ptr<T>& value) {
+    if (!value) value = std::make_unique<T>();
+    Codec<T>::decode(in, wire, *value);
+  }
+};
+
+// ------------------------------------------------------------- structs --
+
+// One row of a struct's field table: the field's name on the wire and the
+// member that holds it. field("N", &ComplexData::n).
+template <class Struct, class Member>
+struct Field {
+  using member_type = Member;
+  std::string_view name;
+  Member Struct::*member;
+};
+
+template <class Struct, class Member>
+constexpr Field<Struct, Member> field(std::string_view name, Member Struct::*member) {
+  return {name, member};
+}
+
+// A struct can travel when it names itself and lists its fields:
+//   static constexpr std::string_view gob_name = "complexData";
+//   static auto gob_fields() { return std::tuple{gob::field("N", &T::n), ...}; }
+// The order of the table is the order of the fields on the wire.
+template <class T>
+concept GobStruct = requires {
+  { T::gob_name } -> std::convertible_to<std::string_view>;
+  T::gob_fields();
+};
+
+// Calls visit(field, index) for each row of T's field table, in order.
+template <GobStruct T, class Visit>
+void for_each_field(Visit&& visit) {
+  std::apply(
+      [&](const auto&... fields) {
+        int index = 0;
+        (visit(fields, index++), ...);
+      },
+      T::gob_fields());
+}
+
+template <GobStruct T>
+struct Codec<T> {
+  static std::string go_name() { return std::string(T::gob_name); }
+
+  static TypeId define(TypeRegistry& registry) {
+    if (auto id = registry.find(typeid(T))) return *id;
+    TypeId id = registry.reserve(typeid(T));  // before the fields: T may contain itself
+    WireType type;
+    type.kind = Kind::Struct;
+    type.name = go_name();
+    for_each_field<T>([&](const auto& row, int) {
+      using Member = typename std::remove_cvref_t<decltype(row)>::member_type;
+      type.fields.push_back({std::string(row.name), Codec<Member>::define(registry)});
+    });
+    registry.define(id, std::move(type));
+    return id;
+  }
+
+  // Go sends a struct-valued field even when all its fields are zero.
+  static bool is_zero(const T&) { return false; }
+
+  // (field delta, value) for every non-zero field, then 0.
+  static void encode(WireWriter& out, const T& value) {
+    int last_sent = -1;
+    for_each_field<T>([&](const auto& row, int index) {
+      using Member = typename std::remove_cvref_t<decltype(row)>::member_type;
+      const Member& member = value.*row.member;
+      if (Codec<Member>::is_zero(member)) return;
+      out.put_uint(static_cast<std::uint64_t>(index - last_sent));
+      last_sent = index;
+      Codec<Member>::encode(out, member);
+    });
+    out.put_uint(0);
+  }
+
+  // Matches the sender's fields to ours by name: fields we lack are
+  // skipped, fields the sender lacks keep their value.
+  static void decode(ValueDecoder& in, TypeId wire, T& value) {
+    const WireType& type = in.expect_composite(wire, Kind::Struct, "struct " + go_name());
+    in.enter();
+    std::size_t number = static_cast<std::size_t>(-1);  // deltas count from -1
+    while (std::uint64_t delta = in.bytes().get_uint()) {
+      if (delta > type.fields.size() - 1 - number) {
+        throw net::ProtocolError("gob: field delta " + std::to_string(delta) +
+                                 " out of range in struct " + type.name);
+      }
+      number += delta;
+      const FieldType& sent = type.fields[number];
+      in.push_field(sent.name);
+      if (!decode_field(in, sent, value)) in.skip(sent.id);
+      in.pop_field();
+    }
+    in.leave();
+  }
+
+ private:
+  static bool decode_field(ValueDecoder& in, const FieldType& sent, T& value) {
+    bool found = false;
+    for_each_field<T>([&](const auto& row, int) {
+      using Member = typename std::remove_cvref_t<decltype(row)>::member_type;
+      if (found || row.name != sent.name) return;
+      found = true;
+      Codec<Member>::decode(in, sent.id, value.*row.member);
+    });
+    return found;
+  }
+};
+
+}  // namespace gob

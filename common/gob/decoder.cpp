@@ -1,0 +1,75 @@
+#include "decoder.hpp"
+
+#include <algorithm>
+
+namespace gob {
+
+void Decoder::check_message_size(std::uint64_t size) const {
+  if (size == 0) throw net::ProtocolError("gob: empty message");
+  if (size > limits_.max_message) {
+    throw net::ProtocolError("gob: message of " + std::to_string(size) +
+                             " bytes exceeds the limit of " +
+                             std::to_string(limits_.max_message) + " bytes (--max-message)");
+  }
+}
+
+void Decoder::read_message(net::BufferedStream& in, std::vector<std::uint8_t>& message) {
+  // The length prefix is an unsigned integer read straight off the stream.
+  std::optional<std::uint8_t> first = in.read_byte();
+  if (!first) throw net::UnexpectedEndOfStream("gob: connection closed before a message");
+  std::uint64_t size = *first;
+  if (std::size_t following = following_uint_bytes(*first)) {
+    std::uint8_t big_endian[8];
+    in.read_exact(big_endian, following);
+    size = 0;
+    for (std::size_t i = 0; i < following; ++i) size = (size << 8) | big_endian[i];
+  }
+  check_message_size(size);
+  // Grow the buffer as bytes arrive, a chunk at a time, instead of
+  // allocating the announced size up front: a peer that announces a
+  // megabyte and sends five bytes costs us five bytes (and a chunk).
+  constexpr std::size_t kChunk = 64 * 1024;
+  message.clear();
+  while (message.size() < size) {
+    std::size_t start = message.size();
+    message.resize(start + std::min<std::size_t>(kChunk, size - start));
+    in.read_exact(message.data() + start, message.size() - start);
+  }
+}
+
+std::span<const std::uint8_t> Decoder::split_message(std::span<const std::uint8_t> bytes) {
+  WireReader reader(bytes);
+  std::uint64_t size = reader.get_uint();
+  check_message_size(size);
+  if (size > reader.remaining()) {
+    throw net::ProtocolError("gob: message of " + std::to_string(size) + " bytes is cut short");
+  }
+  return bytes.subspan(bytes.size() - reader.remaining(), size);
+}
+
+void Decoder::define_type(TypeId id, WireReader& reader, std::size_t message_size) {
+  // Definitions are kept for the whole stream, so their total is capped too:
+  // otherwise a peer could send endless definitions and never a value.
+  definition_bytes_ += message_size;
+  if (definition_bytes_ > limits_.max_message) {
+    throw net::ProtocolError("gob: type definitions exceed " +
+                             std::to_string(limits_.max_message) + " bytes (--max-message)");
+  }
+  types_.define(id, reader);
+  expect_end(reader);
+}
+
+void Decoder::expect_singleton_marker(WireReader& reader) {
+  if (reader.get_uint() != 0) {
+    throw net::ProtocolError("gob: a non-struct value must start with field number 0");
+  }
+}
+
+void Decoder::expect_end(const WireReader& reader) {
+  if (!reader.at_end()) {
+    throw net::ProtocolError("gob: " + std::to_string(reader.remaining()) +
+                             " unexpected bytes at the end of a message");
+  }
+}
+
+}  // namespace gob

@@ -1,0 +1,60 @@
+// ValueDecoder: what the decoding of one value message needs at every level
+// of the value: the bytes of the message, the types the peer defined, the
+// nesting limit, and the path to the field being decoded (for errors such
+// as "field C.M: type mismatch"). Codec<T>::decode (codec.hpp) reads
+// through it; it also skips values of any gob type, for the fields of a
+// sender's struct that our struct does not have.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "types.hpp"
+#include "wire.hpp"
+
+namespace gob {
+
+class ValueDecoder {
+ public:
+  ValueDecoder(WireReader& bytes, const TypeTable& types, std::size_t max_depth)
+      : bytes_(bytes), types_(types), max_depth_(max_depth) {}
+
+  WireReader& bytes() { return bytes_; }
+
+  // The description of composite type `id`, which must be of `kind`;
+  // otherwise a type-mismatch error naming `local_type`.
+  const WireType& expect_composite(TypeId id, Kind kind, std::string_view local_type) const;
+  // Checks that basic type `id` is what `local_type` can hold.
+  void expect_basic(TypeId id, TypeId wanted, std::string_view local_type) const;
+
+  // One level deeper into the value (a struct, slice, map or array); throws
+  // ProtocolError past the nesting limit. Pair with leave().
+  void enter();
+  void leave() { --depth_; }
+
+  // The name of the struct field being decoded, for error messages.
+  // Deliberately not restored when an exception passes: the path at the
+  // moment of failure is exactly what the error message needs, and a
+  // decoder that failed is not used again.
+  void push_field(std::string_view name) { path_.push_back(name); }
+  void pop_field() { path_.pop_back(); }
+  std::string path() const;
+
+  // Reads past one value of type `id` without keeping it.
+  void skip(TypeId id);
+
+ private:
+  [[noreturn]] void mismatch(TypeId id, std::string_view local_type) const;
+  void skip_interface();
+  void skip_composite(const WireType& type);
+
+  WireReader& bytes_;
+  const TypeTable& types_;
+  std::size_t max_depth_;
+  std::size_t depth_ = 0;
+  std::vector<std::string_view> path_;
+};
+
+}  // namespace gob

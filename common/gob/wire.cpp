@@ -1,0 +1,136 @@
+#include "wire.hpp"
+
+#include <bit>
+#include <cstring>
+
+#include "../error.hpp"
+
+namespace gob {
+
+namespace {
+
+// Floats travel byte-reversed (std::byteswap arrives only in C++23).
+std::uint64_t reverse_bytes(std::uint64_t value) {
+  std::uint64_t reversed = 0;
+  for (int i = 0; i < 8; ++i) {
+    reversed = (reversed << 8) | (value & 0xff);
+    value >>= 8;
+  }
+  return reversed;
+}
+
+}  // namespace
+
+// ------------------------------------------------------------- writing --
+
+void WireWriter::put_uint(std::uint64_t value) {
+  if (value < 128) {
+    out_.push_back(static_cast<std::uint8_t>(value));
+    return;
+  }
+  std::uint8_t big_endian[8];
+  int size = 0;
+  for (std::uint64_t rest = value; rest != 0; rest >>= 8) ++size;
+  for (int i = 0; i < size; ++i) {
+    big_endian[i] = static_cast<std::uint8_t>(value >> (8 * (size - 1 - i)));
+  }
+  out_.push_back(static_cast<std::uint8_t>(-size));  // the count, negated
+  out_.insert(out_.end(), big_endian, big_endian + size);
+}
+
+void WireWriter::put_int(std::int64_t value) {
+  // Work in unsigned arithmetic: ~value of INT64_MIN is INT64_MAX, so the
+  // extremes need no special case (the reason gob complements).
+  auto bits = static_cast<std::uint64_t>(value);
+  put_uint(value < 0 ? (~bits << 1) | 1 : bits << 1);
+}
+
+void WireWriter::put_float(double value) {
+  put_uint(reverse_bytes(std::bit_cast<std::uint64_t>(value)));
+}
+
+void WireWriter::put_string(std::string_view text) {
+  put_uint(text.size());
+  out_.insert(out_.end(), text.begin(), text.end());
+}
+
+void WireWriter::put_bytes(std::span<const std::uint8_t> bytes) {
+  put_uint(bytes.size());
+  out_.insert(out_.end(), bytes.begin(), bytes.end());
+}
+
+// ------------------------------------------------------------- reading --
+
+std::size_t following_uint_bytes(std::uint8_t first_byte) {
+  if (first_byte < 128) return 0;
+  std::size_t size = static_cast<std::uint8_t>(-first_byte);
+  if (size > 8) {
+    throw net::ProtocolError("gob: unsigned integer of " + std::to_string(size) +
+                             " bytes (at most 8 fit in 64 bits)");
+  }
+  return size;
+}
+
+std::uint8_t WireReader::next_byte() {
+  if (position_ == bytes_.size()) {
+    throw net::ProtocolError("gob: message truncated: it ends in the middle of a value");
+  }
+  return bytes_[position_++];
+}
+
+std::uint64_t WireReader::get_uint() {
+  std::uint8_t first = next_byte();
+  std::size_t size = following_uint_bytes(first);
+  if (size == 0) return first;
+  if (size > remaining()) {
+    throw net::ProtocolError("gob: message truncated inside an unsigned integer");
+  }
+  std::uint64_t value = 0;
+  for (std::size_t i = 0; i < size; ++i) value = (value << 8) | bytes_[position_++];
+  return value;
+}
+
+std::int64_t WireReader::get_int() {
+  std::uint64_t bits = get_uint();
+  // Bit 0 says whether the rest was complemented.
+  std::uint64_t magnitude = bits >> 1;
+  return static_cast<std::int64_t>((bits & 1) ? ~magnitude : magnitude);
+}
+
+bool WireReader::get_bool() {
+  std::uint64_t value = get_uint();
+  if (value > 1) throw net::ProtocolError("gob: bool encoded as " + std::to_string(value));
+  return value == 1;
+}
+
+double WireReader::get_float() { return std::bit_cast<double>(reverse_bytes(get_uint())); }
+
+std::size_t WireReader::get_count(std::size_t min_item_size) {
+  std::uint64_t count = get_uint();
+  if (min_item_size > 0 && count > remaining() / min_item_size) {
+    throw net::ProtocolError("gob: count " + std::to_string(count) + " exceeds what the " +
+                             std::to_string(remaining()) + " bytes left in the message can hold");
+  }
+  return static_cast<std::size_t>(count);
+}
+
+std::string WireReader::get_string() {
+  std::size_t size = get_count(1);
+  std::string text(reinterpret_cast<const char*>(bytes_.data() + position_), size);
+  position_ += size;
+  return text;
+}
+
+std::vector<std::uint8_t> WireReader::get_bytes() {
+  std::size_t size = get_count(1);
+  std::vector<std::uint8_t> bytes(bytes_.begin() + position_, bytes_.begin() + position_ + size);
+  position_ += size;
+  return bytes;
+}
+
+void WireReader::skip(std::size_t size) {
+  if (size > remaining()) throw net::ProtocolError("gob: message truncated while skipping");
+  position_ += size;
+}
+
+}  // namespace gob

@@ -1,0 +1,74 @@
+// The primitive encodings of Go's encoding/gob ("Encoding Details" in
+// `go doc encoding/gob`), the bottom layer of the codec:
+//
+//   unsigned  < 128: one byte.  Otherwise: the byte count, negated, then the
+//             value big-endian in as few bytes as it takes.  256 -> FE 01 00
+//   signed    shifted left one bit; a negative value is complemented first
+//             and bit 0 set, so the sign costs one bit.     -129 -> FE 01 01
+//   bool      an unsigned 0 or 1
+//   float     the IEEE-754 bits of the float64, byte-reversed, as an unsigned
+//   string,
+//   []byte    an unsigned length, then the bytes
+//
+// WireWriter appends these to a byte vector. WireReader takes them from one
+// received message and checks every step against the bytes that are left,
+// so that a lying count fails before anything is allocated for it.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gob {
+
+class WireWriter {
+ public:
+  explicit WireWriter(std::vector<std::uint8_t>& out) : out_(out) {}
+
+  void put_uint(std::uint64_t value);
+  void put_int(std::int64_t value);
+  void put_bool(bool value) { put_uint(value ? 1 : 0); }
+  void put_float(double value);
+  void put_string(std::string_view text);
+  void put_bytes(std::span<const std::uint8_t> bytes);
+
+ private:
+  std::vector<std::uint8_t>& out_;
+};
+
+class WireReader {
+ public:
+  explicit WireReader(std::span<const std::uint8_t> message) : bytes_(message) {}
+
+  std::uint64_t get_uint();
+  std::int64_t get_int();
+  bool get_bool();
+  double get_float();
+  std::string get_string();
+  std::vector<std::uint8_t> get_bytes();
+
+  // A count of items that follow, each taking at least `min_item_size`
+  // bytes: refused when the rest of the message could not hold them. This is
+  // what keeps a 5-byte message from asking for a billion-element vector.
+  std::size_t get_count(std::size_t min_item_size);
+
+  void skip(std::size_t size);
+  std::size_t remaining() const { return bytes_.size() - position_; }
+  bool at_end() const { return position_ == bytes_.size(); }
+
+ private:
+  std::uint8_t next_byte();
+
+  std::span<const std::uint8_t> bytes_;
+  std::size_t position_ = 0;
+};
+
+// Decodes an unsigned integer's byte count from its first byte: 1 for a
+// value below 128, else the count of big-endian bytes that follow (1 to 8).
+// Throws ProtocolError for a count above 8, which no uint64 needs.
+std::size_t following_uint_bytes(std::uint8_t first_byte);
+
+}  // namespace gob
