@@ -77,7 +77,7 @@ unit: $(UNIT_BIN)
 integration: $(SERVER_BIN) $(CLIENT_BIN) $(GO_PEER)
 	@mkdir -p $(BUILD)/results
 	BIN_DIR=$(BUILD)/bin GO_PEER=$(GO_PEER) RESULTS=$(BUILD)/results \
-	  python3 -m unittest discover -s tests/integration -p 'test_*.py' -v
+	  python3 tests/integration/run.py
 
 asan:
 	$(MAKE) VARIANT=asan test
@@ -86,5 +86,8 @@ tsan:
 
 clean:
 	rm -rf build server client $(GO_PEER)
+
+# Targets that live beside what they build: benchmarks, docs, exercises, fuzzing.
+-include bench/bench.mk docs/docs.mk tests/fuzz/fuzz.mk
 
 -include $(shell find build -name '*.d' 2>/dev/null)

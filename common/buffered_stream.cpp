@@ -58,8 +58,7 @@ std::optional<std::string> BufferedStream::read_line(std::size_t max_length) {
     const std::uint8_t* start = read_buffer_.data() + read_pos_;
     std::size_t available = read_end_ - read_pos_;
     const void* newline = std::memchr(start, '\n', available);
-    std::size_t take =
-        newline ? static_cast<const std::uint8_t*>(newline) - start : available;
+    std::size_t take = newline ? static_cast<const std::uint8_t*>(newline) - start : available;
     // The overflow rule: the line (newline excluded) may hold max_length
     // bytes; one more and we stop reading, without storing the rest.
     if (line.size() + take > max_length) {
@@ -122,8 +121,8 @@ void BufferedStream::flush() {
     wait_until_ready(POLLOUT);
     // MSG_NOSIGNAL: a peer that has gone away makes send() fail with EPIPE
     // instead of killing the whole process with SIGPIPE.
-    ssize_t sent = ::send(fd_, write_buffer_.data() + sent_total,
-                          write_buffer_.size() - sent_total, MSG_NOSIGNAL);
+    ssize_t sent = ::send(fd_, write_buffer_.data() + sent_total, write_buffer_.size() - sent_total,
+                          MSG_NOSIGNAL);
     if (sent >= 0) {
       sent_total += static_cast<std::size_t>(sent);
     } else if (errno != EINTR) {

@@ -36,10 +36,8 @@ struct ComplexData {
   // Go struct's order. Adding a field to ComplexData is adding one row here.
   static auto gob_fields() {
     return std::tuple{
-        gob::field("N", &ComplexData::n),
-        gob::field("S", &ComplexData::s),
-        gob::field("M", &ComplexData::m),
-        gob::field("P", &ComplexData::p),
+        gob::field("N", &ComplexData::n), gob::field("S", &ComplexData::s),
+        gob::field("M", &ComplexData::m), gob::field("P", &ComplexData::p),
         gob::field("C", &ComplexData::c),
     };
   }

@@ -13,8 +13,8 @@ std::optional<Flag> parse_flag(const std::string& argument) {
   return Flag{body.substr(0, equals), body.substr(equals + 1)};
 }
 
-std::uint64_t parse_number(const std::string& flag, const std::string& text,
-                           std::uint64_t minimum, std::uint64_t maximum) {
+std::uint64_t parse_number(const std::string& flag, const std::string& text, std::uint64_t minimum,
+                           std::uint64_t maximum) {
   std::size_t used = 0;
   std::uint64_t value = 0;
   bool ok = !text.empty() && text[0] != '-' && text[0] != '+';

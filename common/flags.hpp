@@ -19,7 +19,7 @@ std::optional<Flag> parse_flag(const std::string& argument);
 
 // A whole number within [minimum, maximum]; throws std::invalid_argument
 // naming the flag otherwise.
-std::uint64_t parse_number(const std::string& flag, const std::string& text,
-                           std::uint64_t minimum, std::uint64_t maximum);
+std::uint64_t parse_number(const std::string& flag, const std::string& text, std::uint64_t minimum,
+                           std::uint64_t maximum);
 
 }  // namespace flags

@@ -19,9 +19,13 @@ const char* short_name(const char* path) {
 
 }  // namespace
 
-void set_quiet(bool quiet) { quiet_flag.store(quiet, std::memory_order_relaxed); }
+void set_quiet(bool quiet) {
+  quiet_flag.store(quiet, std::memory_order_relaxed);
+}
 
-bool is_quiet() { return quiet_flag.load(std::memory_order_relaxed); }
+bool is_quiet() {
+  return quiet_flag.load(std::memory_order_relaxed);
+}
 
 void write_line(const char* file, int line, const std::string& message) {
   std::string text = concat(short_name(file), ':', line, ": ", message, '\n');

@@ -21,7 +21,9 @@ namespace net {
 
 // ---------------------------------------------------------------- Socket --
 
-Socket::Socket(Socket&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+Socket::Socket(Socket&& other) noexcept : fd_(other.fd_) {
+  other.fd_ = -1;
+}
 
 Socket& Socket::operator=(Socket&& other) noexcept {
   if (this != &other) {
@@ -32,7 +34,9 @@ Socket& Socket::operator=(Socket&& other) noexcept {
   return *this;
 }
 
-Socket::~Socket() { close(); }
+Socket::~Socket() {
+  close();
+}
 
 void Socket::close() noexcept {
   // close() is not retried on EINTR: on Linux the descriptor is gone either
@@ -102,8 +106,8 @@ void set_nonblocking(int fd, bool nonblocking) {
 // minutes on an address that drops packets; a non-blocking connect followed
 // by poll() waits exactly as long as we allow (Go's Dialer.Timeout).
 Socket try_connect(const addrinfo& address, std::chrono::milliseconds timeout) {
-  Socket socket(::socket(address.ai_family, address.ai_socktype | SOCK_CLOEXEC,
-                         address.ai_protocol));
+  Socket socket(
+      ::socket(address.ai_family, address.ai_socktype | SOCK_CLOEXEC, address.ai_protocol));
   if (!socket.is_open()) throw_errno("socket");
   set_nonblocking(socket.fd(), true);
   if (::connect(socket.fd(), address.ai_addr, address.ai_addrlen) < 0) {
@@ -134,13 +138,11 @@ Socket try_connect(const addrinfo& address, std::chrono::milliseconds timeout) {
 
 // -------------------------------------------------------------- dialing --
 
-Socket connect_to(const std::string& host, std::uint16_t port,
-                  std::chrono::milliseconds timeout) {
+Socket connect_to(const std::string& host, std::uint16_t port, std::chrono::milliseconds timeout) {
   std::string bare_host = strip_brackets(host);
   AddrinfoList addresses = resolve(bare_host.c_str(), port, 0);
   std::string failures;
-  for (const addrinfo* address = addresses.get(); address != nullptr;
-       address = address->ai_next) {
+  for (const addrinfo* address = addresses.get(); address != nullptr; address = address->ai_next) {
     try {
       return try_connect(*address, timeout);
     } catch (const std::system_error& error) {
@@ -148,8 +150,8 @@ Socket connect_to(const std::string& host, std::uint16_t port,
       failures += format_address(address->ai_addr) + ": " + error.what();
     }
   }
-  throw std::runtime_error("cannot connect to " + host + " port " + std::to_string(port) +
-                           " (" + failures + ")");
+  throw std::runtime_error("cannot connect to " + host + " port " + std::to_string(port) + " (" +
+                           failures + ")");
 }
 
 // ------------------------------------------------------------ listening --
@@ -157,8 +159,8 @@ Socket connect_to(const std::string& host, std::uint16_t port,
 namespace {
 
 Socket bind_and_listen(const addrinfo& address) {
-  Socket socket(::socket(address.ai_family, address.ai_socktype | SOCK_CLOEXEC,
-                         address.ai_protocol));
+  Socket socket(
+      ::socket(address.ai_family, address.ai_socktype | SOCK_CLOEXEC, address.ai_protocol));
   if (!socket.is_open()) throw_errno("socket");
   int on = 1;
   int off = 0;
@@ -193,8 +195,7 @@ Socket listen_on(std::uint16_t port) {
       }
     }
   }
-  throw std::runtime_error("cannot listen on port " + std::to_string(port) + " (" + failures +
-                           ")");
+  throw std::runtime_error("cannot listen on port " + std::to_string(port) + " (" + failures + ")");
 }
 
 Socket accept_connection(const Socket& listener) {

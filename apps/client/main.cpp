@@ -41,7 +41,8 @@ client::ClientOptions parse_options(int argc, char** argv) {
     std::optional<flags::Flag> flag = flags::parse_flag(argument);
     if (!flag) {
       if (!options.host.empty()) {
-        throw std::invalid_argument("two hosts given: '" + options.host + "' and '" + argument + "'");
+        throw std::invalid_argument("two hosts given: '" + options.host + "' and '" + argument +
+                                    "'");
       }
       options.host = argument;
       continue;

@@ -2,10 +2,11 @@
 
 #include <sys/socket.h>
 
-
 namespace server {
 
-ConnectionThreads::~ConnectionThreads() { stop_all(std::chrono::milliseconds(0)); }
+ConnectionThreads::~ConnectionThreads() {
+  stop_all(std::chrono::milliseconds(0));
+}
 
 void ConnectionThreads::start(net::Socket socket, Work work) {
   std::lock_guard lock(mutex_);

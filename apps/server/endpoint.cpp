@@ -78,8 +78,8 @@ void Endpoint::serve() {
       int code = error.code().value();
       if (code != EMFILE && code != ENFILE && code != ENOBUFS && code != ENOMEM) throw;
       pause = pause.count() == 0 ? kFirstPause : std::min(pause * 2, kLongestPause);
-      LOG("Failed accepting a connection request: ", error.what(), "; retrying in ",
-          pause.count(), " ms");
+      LOG("Failed accepting a connection request: ", error.what(), "; retrying in ", pause.count(),
+          " ms");
     }
   }
   LOG("Stop: no new connections; waiting for ", connections_.active(), " open connection(s)");

@@ -28,11 +28,11 @@ using Handler = std::function<void(net::BufferedStream&)>;
 
 struct EndpointOptions {
   std::uint16_t port = 61000;
-  std::size_t max_line = 64 * 1024;                     // command line, STRING data
-  std::chrono::milliseconds idle_timeout{300'000};      // silence between commands
-  std::chrono::milliseconds message_timeout{30'000};    // to finish one command
+  std::size_t max_line = 64 * 1024;                   // command line, STRING data
+  std::chrono::milliseconds idle_timeout{300'000};    // silence between commands
+  std::chrono::milliseconds message_timeout{30'000};  // to finish one command
   std::size_t max_connections = 4096;
-  std::chrono::milliseconds shutdown_grace{3'000};      // for commands in progress
+  std::chrono::milliseconds shutdown_grace{3'000};  // for commands in progress
 };
 
 class Endpoint {
@@ -64,8 +64,7 @@ class Endpoint {
  private:
   void accept_one();
   void handle_messages(Connection& connection);
-  void run_command(Connection& connection, net::BufferedStream& stream,
-                   const std::string& command);
+  void run_command(Connection& connection, net::BufferedStream& stream, const std::string& command);
   void refuse(net::Socket& socket, const std::string& reason);
 
   EndpointOptions options_;

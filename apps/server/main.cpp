@@ -140,9 +140,8 @@ int main(int argc, char** argv) {
     endpoint.add_handler("STRING", [max_line](net::BufferedStream& stream) {
       server::handle_string(stream, max_line);
     });
-    endpoint.add_handler("GOB", [limits](net::BufferedStream& stream) {
-      server::handle_gob(stream, limits);
-    });
+    endpoint.add_handler(
+        "GOB", [limits](net::BufferedStream& stream) { server::handle_gob(stream, limits); });
     endpoint.listen();
     running_endpoint = &endpoint;
     install_signal_handlers();

@@ -46,7 +46,7 @@ struct Codec;  // not defined: a type without a specialisation cannot travel
 // sizes alike); a value that does not fit the local type is refused, as Go
 // refuses 300 for an int8.
 template <class T>
-  requires std::signed_integral<T>
+requires std::signed_integral<T>
 struct Codec<T> {
   static std::string go_name() { return "int"; }
   static TypeId define(TypeRegistry&) { return type_ids::kInt; }
@@ -56,16 +56,15 @@ struct Codec<T> {
     in.expect_basic(wire, type_ids::kInt, "signed integer");
     std::int64_t received = in.bytes().get_int();
     if (received < std::numeric_limits<T>::min() || received > std::numeric_limits<T>::max()) {
-      throw net::ProtocolError("gob: integer " + std::to_string(received) +
-                               " overflows a " + std::to_string(sizeof(T) * 8) + "-bit field");
+      throw net::ProtocolError("gob: integer " + std::to_string(received) + " overflows a " +
+                               std::to_string(sizeof(T) * 8) + "-bit field");
     }
     value = static_cast<T>(received);
   }
 };
 
 template <class T>
-  requires std::unsigned_integral<T> && (!std::same_as<T, bool>)
-struct Codec<T> {
+requires std::unsigned_integral<T> &&(!std::same_as<T, bool>)struct Codec<T> {
   static std::string go_name() { return "uint"; }
   static TypeId define(TypeRegistry&) { return type_ids::kUint; }
   static bool is_zero(T value) { return value == 0; }
@@ -168,9 +167,7 @@ struct Codec<std::vector<T>> {
 
 template <class K, class V>
 struct Codec<std::map<K, V>> {
-  static std::string go_name() {
-    return "map[" + Codec<K>::go_name() + "]" + Codec<V>::go_name();
-  }
+  static std::string go_name() { return "map[" + Codec<K>::go_name() + "]" + Codec<V>::go_name(); }
   static TypeId define(TypeRegistry& registry) {
     if (auto id = registry.find(typeid(std::map<K, V>))) return *id;
     TypeId id = registry.reserve(typeid(std::map<K, V>));

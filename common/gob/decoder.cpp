@@ -8,8 +8,8 @@ void Decoder::check_message_size(std::uint64_t size) const {
   if (size == 0) throw net::ProtocolError("gob: empty message");
   if (size > limits_.max_message) {
     throw net::ProtocolError("gob: message of " + std::to_string(size) +
-                             " bytes exceeds the limit of " +
-                             std::to_string(limits_.max_message) + " bytes (--max-message)");
+                             " bytes exceeds the limit of " + std::to_string(limits_.max_message) +
+                             " bytes (--max-message)");
   }
 }
 
@@ -52,8 +52,8 @@ void Decoder::define_type(TypeId id, WireReader& reader, std::size_t message_siz
   // otherwise a peer could send endless definitions and never a value.
   definition_bytes_ += message_size;
   if (definition_bytes_ > limits_.max_message) {
-    throw net::ProtocolError("gob: type definitions exceed " +
-                             std::to_string(limits_.max_message) + " bytes (--max-message)");
+    throw net::ProtocolError("gob: type definitions exceed " + std::to_string(limits_.max_message) +
+                             " bytes (--max-message)");
   }
   types_.define(id, reader);
   expect_end(reader);

@@ -110,9 +110,7 @@ void write_wire_type(WireWriter& out, const WireType& type) {
       body.int_field(1, type.element);
       body.int_field(2, type.length);
       break;
-    case Kind::Slice:
-      body.int_field(1, type.element);
-      break;
+    case Kind::Slice: body.int_field(1, type.element); break;
     case Kind::Struct:
       if (!type.fields.empty()) {
         body.next_field(1);
@@ -129,8 +127,7 @@ void write_wire_type(WireWriter& out, const WireType& type) {
       body.int_field(1, type.key);
       body.int_field(2, type.element);
       break;
-    default:
-      break;  // the gobEncoderType kinds hold only CommonType
+    default: break;  // the gobEncoderType kinds hold only CommonType
   }
   body.end();
   wire_type.end();

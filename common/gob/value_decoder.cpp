@@ -24,7 +24,8 @@ void ValueDecoder::mismatch(TypeId id, std::string_view local_type) const {
       type->kind != Kind::Slice && type->kind != Kind::Map) {
     throw net::ProtocolError("gob: cannot decode " + describe_type_id(id, type) +
                              " (GobEncoder, BinaryMarshaler and TextMarshaler types "
-                             "are not supported) into " + std::string(local_type));
+                             "are not supported) into " +
+                             std::string(local_type));
   }
   if (id == type_ids::kInterface) {
     throw net::ProtocolError("gob: interface values are not supported (local type " +
@@ -65,22 +66,15 @@ void ValueDecoder::skip(TypeId id) {
     case type_ids::kBool:
     case type_ids::kInt:
     case type_ids::kUint:
-    case type_ids::kFloat:
-      bytes_.get_uint();
-      return;
+    case type_ids::kFloat: bytes_.get_uint(); return;
     case type_ids::kComplex:  // two floats: real, imaginary
       bytes_.get_uint();
       bytes_.get_uint();
       return;
     case type_ids::kBytes:
-    case type_ids::kString:
-      bytes_.skip(bytes_.get_count(1));
-      return;
-    case type_ids::kInterface:
-      skip_interface();
-      return;
-    default:
-      break;
+    case type_ids::kString: bytes_.skip(bytes_.get_count(1)); return;
+    case type_ids::kInterface: skip_interface(); return;
+    default: break;
   }
   const WireType* type = types_.find(id);
   if (type == nullptr) {

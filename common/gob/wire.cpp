@@ -103,7 +103,9 @@ bool WireReader::get_bool() {
   return value == 1;
 }
 
-double WireReader::get_float() { return std::bit_cast<double>(reverse_bytes(get_uint())); }
+double WireReader::get_float() {
+  return std::bit_cast<double>(reverse_bytes(get_uint()));
+}
 
 std::size_t WireReader::get_count(std::size_t min_item_size) {
   std::uint64_t count = get_uint();
