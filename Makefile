@@ -15,8 +15,8 @@ CXXFLAGS_release := -O2 -g
 CXXFLAGS_asan    := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 CXXFLAGS_tsan    := -O1 -g -fsanitize=thread
 
-CXXFLAGS := -std=c++20 -Wall -Wextra -Wpedantic $(CXXFLAGS_$(VARIANT)) $(if $(filter 1,$(WERROR)),-Werror)
-LDFLAGS  := $(filter -fsanitize=%,$(CXXFLAGS_$(VARIANT))) -pthread
+CXXFLAGS = -std=c++20 -Wall -Wextra -Wpedantic $(CXXFLAGS_$(VARIANT)) $(if $(filter 1,$(WERROR)),-Werror)
+LDFLAGS  = $(filter -fsanitize=%,$(CXXFLAGS_$(VARIANT))) -pthread
 DEPFLAGS  = -MMD -MP
 
 COMMON_SOURCES := $(wildcard common/*.cpp common/gob/*.cpp)
@@ -37,6 +37,8 @@ UNIT_BIN   := $(BUILD)/bin/unit_tests
 GO_PEER    := tests/go_peer/go_peer
 
 .PHONY: all test unit integration asan tsan clean
+# Keep object files that only a pattern rule needed (make would delete them).
+.SECONDARY:
 all: server client
 
 # The top-level ./server and ./client are the normal build's, copied up so

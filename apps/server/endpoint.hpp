@@ -61,9 +61,12 @@ class Endpoint {
   // Safe to call from a signal handler or any thread.
   void request_stop() noexcept;
 
+  // The tutorial's handleMessages: serves one connection until it closes.
+  // Public so that tests and the fuzzer can drive it over a socketpair.
+  void handle_messages(Connection& connection);
+
  private:
   void accept_one();
-  void handle_messages(Connection& connection);
   void run_command(Connection& connection, net::BufferedStream& stream, const std::string& command);
   void refuse(net::Socket& socket, const std::string& reason);
 
