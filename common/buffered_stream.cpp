@@ -13,7 +13,7 @@
 namespace net {
 
 BufferedStream::BufferedStream(int fd, std::size_t buffer_size)
-    : fd_(fd), read_buffer_(buffer_size) {}
+    : fd_(fd), read_buffer_(new std::uint8_t[buffer_size]), read_capacity_(buffer_size) {}
 
 // ------------------------------------------------------------- reading --
 
@@ -43,7 +43,7 @@ std::size_t BufferedStream::fill() {
   read_end_ = 0;
   while (true) {
     wait_until_ready(POLLIN);
-    ssize_t received = ::recv(fd_, read_buffer_.data(), read_buffer_.size(), 0);
+    ssize_t received = ::recv(fd_, read_buffer_.get(), read_capacity_, 0);
     if (received >= 0) {
       read_end_ = static_cast<std::size_t>(received);
       return read_end_;
@@ -55,7 +55,7 @@ std::size_t BufferedStream::fill() {
 std::optional<std::string> BufferedStream::read_line(std::size_t max_length) {
   std::string line;
   while (true) {
-    const std::uint8_t* start = read_buffer_.data() + read_pos_;
+    const std::uint8_t* start = read_buffer_.get() + read_pos_;
     std::size_t available = read_end_ - read_pos_;
     const void* newline = std::memchr(start, '\n', available);
     std::size_t take = newline ? static_cast<const std::uint8_t*>(newline) - start : available;
@@ -84,7 +84,7 @@ void BufferedStream::read_exact(std::uint8_t* data, std::size_t size) {
                                   " bytes still expected");
     }
     std::size_t take = std::min(size, read_end_ - read_pos_);
-    std::memcpy(data, read_buffer_.data() + read_pos_, take);
+    std::memcpy(data, read_buffer_.get() + read_pos_, take);
     read_pos_ += take;
     data += take;
     size -= take;
@@ -109,7 +109,7 @@ void BufferedStream::write(const std::uint8_t* data, std::size_t size) {
   write_buffer_.insert(write_buffer_.end(), data, data + size);
   // Like bufio.Writer, send on our own once the buffer is full, so that a
   // big message does not sit in memory twice.
-  if (write_buffer_.size() >= read_buffer_.size() * 8) flush();
+  if (write_buffer_.size() >= read_capacity_ * 8) flush();
 }
 
 void BufferedStream::flush() {

@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -65,7 +66,11 @@ class BufferedStream {
   void wait_until_ready(short events);
 
   int fd_;
-  std::vector<std::uint8_t> read_buffer_;
+  // Not a std::vector: a vector zero-fills its bytes, which makes the kernel
+  // back every page of every idle connection's buffer with memory. Left
+  // uninitialised, a page costs memory only once received bytes land in it.
+  std::unique_ptr<std::uint8_t[]> read_buffer_;
+  std::size_t read_capacity_;
   std::size_t read_pos_ = 0;  // next byte to hand out
   std::size_t read_end_ = 0;  // one past the last byte received
   std::vector<std::uint8_t> write_buffer_;

@@ -173,6 +173,7 @@ Socket bind_and_listen(const addrinfo& address) {
   }
   if (::bind(socket.fd(), address.ai_addr, address.ai_addrlen) < 0) throw_errno("bind");
   if (::listen(socket.fd(), SOMAXCONN) < 0) throw_errno("listen");
+  set_nonblocking(socket.fd(), true);
   return socket;
 }
 
@@ -202,6 +203,7 @@ Socket accept_connection(const Socket& listener) {
   while (true) {
     int fd = ::accept4(listener.fd(), nullptr, nullptr, SOCK_CLOEXEC);
     if (fd >= 0) return Socket(fd);
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return Socket();  // nobody waiting
     // EINTR: a signal arrived. ECONNABORTED: the client reset the connection
     // while it waited in the backlog. Neither is the listener's fault.
     if (errno == EINTR || errno == ECONNABORTED) continue;

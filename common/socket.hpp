@@ -47,10 +47,15 @@ Socket connect_to(const std::string& host, std::uint16_t port,
 // accepts IPv4 clients too (as ::ffff:127.0.0.1); where the machine has no
 // IPv6, an IPv4 socket. SO_REUSEADDR lets a restarted server bind at once.
 // Port 0 asks the kernel for a free port; local_port() tells which.
+// The listening socket is non-blocking: the server waits for connections
+// with poll(), so that a stop request can wake it too (see Endpoint::serve).
 Socket listen_on(std::uint16_t port);
 
-// Waits for the next connection. Retries by itself what is not a failure of
-// the listener (EINTR; ECONNABORTED, a client that left before accept).
+// Takes the next waiting connection off `listener`'s queue, or returns a
+// closed Socket when none is waiting. Retries by itself what is not a
+// failure of the listener (EINTR; ECONNABORTED, a client that left before
+// accept); throws std::system_error for the rest (EMFILE: out of file
+// descriptors, ...). The accepted socket itself is blocking.
 Socket accept_connection(const Socket& listener);
 
 // Asks the kernel to probe an idle connection (TCP keep-alive), so that a

@@ -52,7 +52,8 @@ void run_client(const ClientOptions& options) {
   try {
     socket = net::connect_to(options.host, options.port, options.timeout);
   } catch (const std::exception&) {
-    net::rethrow_with_context("Client: failed to open connection to " + address);
+    net::rethrow_with_context("Client: failed to open connection to " + address +
+                              " (is ./server running there? see --port)");
   }
   net::enable_keepalive(socket);
   net::BufferedStream stream(socket.fd());

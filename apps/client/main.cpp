@@ -90,7 +90,6 @@ int main(int argc, char** argv) {
     client::run_client(options);
   } catch (const std::exception& error) {
     LOG("Error: ", net::describe(error));
-    LOG("Is the server running? Start it with ./server (port ", options.port, ").");
     return 1;
   }
   LOG("Client done.");

@@ -15,7 +15,11 @@ void ConnectionThreads::start(net::Socket socket, Work work) {
   try {
     connection.thread = std::thread([this, &connection, work = std::move(work)] {
       work(connection);
+      // Close at once, not when the thread is joined, so that a finished
+      // connection holds no descriptor. Under the lock: shutdown_sockets
+      // reads the descriptor.
       std::lock_guard finished_lock(mutex_);
+      connection.socket.close();
       connection.finished = true;
       thread_finished_.notify_all();
     });

@@ -56,28 +56,15 @@ void Endpoint::request_stop() noexcept {
 }
 
 void Endpoint::serve() {
-  // What to do when accept fails for lack of resources (EMFILE: out of file
-  // descriptors, ENFILE, ENOBUFS, ENOMEM): the pending connection stays in
-  // the backlog, so retrying at once would spin. Wait, doubling the pause
-  // from 5 ms to 1 s, as Go's net/http does, until accept works again.
-  constexpr std::chrono::milliseconds kFirstPause{5}, kLongestPause{1000};
   std::chrono::milliseconds pause{0};
-  while (true) {
-    pollfd waiting[2] = {{listener_.fd(), POLLIN, 0}, {stop_pipe_[0], POLLIN, 0}};
-    // While backing off, only the stop pipe can end the pause early.
-    int ready = ::poll(pause.count() ? &waiting[1] : waiting, pause.count() ? 1 : 2,
-                       pause.count() ? static_cast<int>(pause.count()) : -1);
-    if (ready < 0 && errno != EINTR) net::throw_errno("poll");
-    if (waiting[1].revents != 0) break;  // request_stop()
+  while (wait_for_connection(pause)) {
     connections_.reap_finished();
-    if (ready <= 0 && pause.count() == 0) continue;
     try {
       accept_one();
       pause = std::chrono::milliseconds(0);
     } catch (const std::system_error& error) {
-      int code = error.code().value();
-      if (code != EMFILE && code != ENFILE && code != ENOBUFS && code != ENOMEM) throw;
-      pause = pause.count() == 0 ? kFirstPause : std::min(pause * 2, kLongestPause);
+      if (!is_out_of_resources(error)) throw;
+      pause = next_pause(pause);
       LOG("Failed accepting a connection request: ", error.what(), "; retrying in ", pause.count(),
           " ms");
     }
@@ -89,8 +76,38 @@ void Endpoint::serve() {
   LOG("Server done.");
 }
 
+// Waits until a connection may be waiting to be accepted, or, while backing
+// off, until `pause` has passed; returns false once request_stop() has been
+// called. It also wakes once a second, so that finished connection threads
+// are joined even when no new client arrives.
+bool Endpoint::wait_for_connection(std::chrono::milliseconds pause) {
+  pollfd waiting[2] = {{stop_pipe_[0], POLLIN, 0}, {listener_.fd(), POLLIN, 0}};
+  bool backing_off = pause.count() > 0;
+  // Backing off, the listener is left out: its pending connection, which we
+  // could not accept, would end the pause at once.
+  nfds_t watched = backing_off ? 1 : 2;
+  int timeout_ms = backing_off ? static_cast<int>(pause.count()) : 1000;
+  if (::poll(waiting, watched, timeout_ms) < 0 && errno != EINTR) net::throw_errno("poll");
+  return waiting[0].revents == 0;
+}
+
+// accept() fails with these when the process or the machine is out of file
+// descriptors or memory. The connection stays in the backlog, so retrying
+// at once would spin; the caller pauses instead.
+bool Endpoint::is_out_of_resources(const std::system_error& error) {
+  int code = error.code().value();
+  return code == EMFILE || code == ENFILE || code == ENOBUFS || code == ENOMEM;
+}
+
+// 5 ms, doubling up to 1 s: the back-off Go's net/http uses.
+std::chrono::milliseconds Endpoint::next_pause(std::chrono::milliseconds pause) {
+  constexpr std::chrono::milliseconds kFirst{5}, kLongest{1000};
+  return pause.count() == 0 ? kFirst : std::min(pause * 2, kLongest);
+}
+
 void Endpoint::accept_one() {
   net::Socket socket = net::accept_connection(listener_);
+  if (!socket.is_open()) return;  // woken, but the client had already gone
   if (connections_.active() >= options_.max_connections) {
     refuse(socket, "too many connections");
     return;

@@ -16,6 +16,7 @@
 #include <optional>
 #include <shared_mutex>
 #include <string>
+#include <system_error>
 
 #include "../../common/buffered_stream.hpp"
 #include "../../common/socket.hpp"
@@ -66,6 +67,9 @@ class Endpoint {
   void handle_messages(Connection& connection);
 
  private:
+  bool wait_for_connection(std::chrono::milliseconds pause);
+  static bool is_out_of_resources(const std::system_error& error);
+  static std::chrono::milliseconds next_pause(std::chrono::milliseconds pause);
   void accept_one();
   void run_command(Connection& connection, net::BufferedStream& stream, const std::string& command);
   void refuse(net::Socket& socket, const std::string& reason);

@@ -3,6 +3,7 @@
 // listen on port 61000 and serve until Ctrl-C.
 #include <sys/resource.h>
 
+#include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -104,10 +105,11 @@ void raise_open_file_limit() {
   }
 }
 
-server::Endpoint* running_endpoint = nullptr;
+// Read by the signal handler: an atomic pointer is safe to read there.
+std::atomic<server::Endpoint*> running_endpoint{nullptr};
 
 extern "C" void on_stop_signal(int) {
-  if (running_endpoint != nullptr) running_endpoint->request_stop();
+  if (server::Endpoint* endpoint = running_endpoint.load()) endpoint->request_stop();
 }
 
 void install_signal_handlers() {
@@ -119,6 +121,17 @@ void install_signal_handlers() {
   sigemptyset(&action.sa_mask);
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
+}
+
+// Registers the tutorial's two handlers, as its server() function does.
+void add_tutorial_handlers(server::Endpoint& endpoint, const ServerOptions& options) {
+  std::size_t max_line = options.endpoint.max_line;
+  gob::Limits limits = options.limits;
+  endpoint.add_handler("STRING", [max_line](net::BufferedStream& stream) {
+    server::handle_string(stream, max_line);
+  });
+  endpoint.add_handler(
+      "GOB", [limits](net::BufferedStream& stream) { server::handle_gob(stream, limits); });
 }
 
 }  // namespace
@@ -135,14 +148,15 @@ int main(int argc, char** argv) {
   raise_open_file_limit();
   try {
     server::Endpoint endpoint(options.endpoint);
-    std::size_t max_line = options.endpoint.max_line;
-    gob::Limits limits = options.limits;
-    endpoint.add_handler("STRING", [max_line](net::BufferedStream& stream) {
-      server::handle_string(stream, max_line);
-    });
-    endpoint.add_handler(
-        "GOB", [limits](net::BufferedStream& stream) { server::handle_gob(stream, limits); });
-    endpoint.listen();
+    add_tutorial_handlers(endpoint, options);
+    try {
+      endpoint.listen();
+    } catch (const std::exception& error) {
+      LOG("Error: ", net::describe(error));
+      LOG("Is another program using port ", options.endpoint.port,
+          "? Stop it, or choose another port with --port.");
+      return 1;
+    }
     running_endpoint = &endpoint;
     install_signal_handlers();
     endpoint.serve();
@@ -150,10 +164,6 @@ int main(int argc, char** argv) {
   } catch (const std::exception& error) {
     running_endpoint = nullptr;
     LOG("Error: ", net::describe(error));
-    if (options.endpoint.port != 0) {
-      LOG("Is another server using port ", options.endpoint.port,
-          "? Stop it, or pick another port with --port.");
-    }
     return 1;
   }
   return 0;
