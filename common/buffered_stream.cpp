@@ -91,6 +91,16 @@ void BufferedStream::read_exact(std::uint8_t* data, std::size_t size) {
   }
 }
 
+std::span<const std::uint8_t> BufferedStream::read_some(std::size_t max_size) {
+  if (read_pos_ == read_end_ && fill() == 0) {
+    throw UnexpectedEndOfStream("connection closed in the middle of a message");
+  }
+  std::size_t take = std::min(max_size, read_end_ - read_pos_);
+  std::span<const std::uint8_t> piece(read_buffer_.get() + read_pos_, take);
+  read_pos_ += take;
+  return piece;
+}
+
 std::optional<std::uint8_t> BufferedStream::read_byte() {
   if (read_pos_ == read_end_ && fill() == 0) return std::nullopt;
   return read_buffer_[read_pos_++];

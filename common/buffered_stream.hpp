@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,6 +49,12 @@ class BufferedStream {
 
   // The next byte, or std::nullopt at end of stream.
   std::optional<std::uint8_t> read_byte();
+
+  // Up to `max_size` bytes: those already received, or, when there are
+  // none, what one read from the kernel brings. The view is valid until the
+  // next call. Throws UnexpectedEndOfStream at end of stream. For callers
+  // that must not allocate for bytes that have not arrived (gob::Decoder).
+  std::span<const std::uint8_t> read_some(std::size_t max_size);
 
   // Bytes received and not yet handed out.
   std::size_t buffered() const { return read_end_ - read_pos_; }

@@ -1,7 +1,5 @@
 #include "decoder.hpp"
 
-#include <algorithm>
-
 namespace gob {
 
 void Decoder::check_message_size(std::uint64_t size) const {
@@ -25,15 +23,13 @@ void Decoder::read_message(net::BufferedStream& in, std::vector<std::uint8_t>& m
     for (std::size_t i = 0; i < following; ++i) size = (size << 8) | big_endian[i];
   }
   check_message_size(size);
-  // Grow the buffer as bytes arrive, a chunk at a time, instead of
-  // allocating the announced size up front: a peer that announces a
-  // megabyte and sends five bytes costs us five bytes (and a chunk).
-  constexpr std::size_t kChunk = 64 * 1024;
+  // The buffer grows only as the bytes arrive, never to the announced size
+  // up front: a peer that announces a megabyte and sends five bytes costs
+  // us five bytes.
   message.clear();
   while (message.size() < size) {
-    std::size_t start = message.size();
-    message.resize(start + std::min<std::size_t>(kChunk, size - start));
-    in.read_exact(message.data() + start, message.size() - start);
+    std::span<const std::uint8_t> piece = in.read_some(size - message.size());
+    message.insert(message.end(), piece.begin(), piece.end());
   }
 }
 
