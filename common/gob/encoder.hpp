@@ -22,16 +22,15 @@ class Encoder {
   // Appends the messages for `value` to `out`.
   template <class T>
   void encode(const T& value, std::vector<std::uint8_t>& out) {
-    TypeId id = Codec<T>::define(registry_);
-    append_new_definitions(out);
-    std::vector<std::uint8_t>& body = start_message();
-    WireWriter writer(body);
+    TypeId id = send_types<T>(out);
+    std::size_t body = begin_message(out);
+    WireWriter writer(out);
     writer.put_int(id);
     // A top-level value that is not a struct travels as if it were the only
     // field of a struct: a 0 (its field number) precedes it.
     if constexpr (!GobStruct<T>) writer.put_uint(0);
     Codec<T>::encode(writer, value);
-    finish_message(out);
+    end_message(out, body);
   }
 
   // Writes the messages for `value` to `stream`; call stream.flush() after.
@@ -43,13 +42,54 @@ class Encoder {
   }
 
  private:
-  void append_new_definitions(std::vector<std::uint8_t>& out);
-  std::vector<std::uint8_t>& start_message();
-  void finish_message(std::vector<std::uint8_t>& out);
+  // What a fresh encoder sends first for a value of type T: the same bytes
+  // every time, so they are worked out once per type and kept.
+  struct FirstDefinitions {
+    TypeRegistry registry;
+    std::vector<std::uint8_t> bytes;
+    TypeId id = 0;
+  };
 
-  TypeRegistry registry_;
-  std::size_t definitions_sent_ = 0;
-  std::vector<std::uint8_t> body_;  // the message being built, before its length
+  template <class T>
+  static const FirstDefinitions& first_definitions() {
+    static const FirstDefinitions cached = [] {
+      FirstDefinitions first;
+      first.id = Codec<T>::define(first.registry);
+      append_definitions(first.registry, 0, first.bytes);
+      return first;
+    }();
+    return cached;
+  }
+
+  // Appends the definitions `value` needs that were not sent yet; returns
+  // the id of T.
+  template <class T>
+  TypeId send_types(std::vector<std::uint8_t>& out) {
+    if (shared_registry_ == nullptr && own_registry_.definitions().empty()) {
+      // A fresh encoder (the tutorial's case, one per GOB command): use the
+      // kept bytes and share their registry instead of building both anew.
+      const FirstDefinitions& first = first_definitions<T>();
+      out.insert(out.end(), first.bytes.begin(), first.bytes.end());
+      shared_registry_ = &first.registry;
+      return first.id;
+    }
+    TypeRegistry& registry = own_registry();
+    std::size_t already_sent = registry.definitions().size();
+    TypeId id = Codec<T>::define(registry);
+    append_definitions(registry, already_sent, out);
+    return id;
+  }
+
+  TypeRegistry& own_registry();
+  static void append_definitions(const TypeRegistry& registry, std::size_t first,
+                                 std::vector<std::uint8_t>& out);
+  static std::size_t begin_message(std::vector<std::uint8_t>& out);
+  static void end_message(std::vector<std::uint8_t>& out, std::size_t body);
+
+  // The types sent so far: shared with first_definitions() until a value
+  // needs a type that is not there, then copied into own_registry_.
+  const TypeRegistry* shared_registry_ = nullptr;
+  TypeRegistry own_registry_;
 };
 
 }  // namespace gob

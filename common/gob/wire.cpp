@@ -23,19 +23,27 @@ std::uint64_t reverse_bytes(std::uint64_t value) {
 
 // ------------------------------------------------------------- writing --
 
-void WireWriter::put_uint(std::uint64_t value) {
+std::size_t encode_uint(std::uint64_t value, std::uint8_t* bytes) {
   if (value < 128) {
+    bytes[0] = static_cast<std::uint8_t>(value);
+    return 1;
+  }
+  std::size_t size = 0;
+  for (std::uint64_t rest = value; rest != 0; rest >>= 8) ++size;
+  bytes[0] = static_cast<std::uint8_t>(-static_cast<int>(size));  // the count, negated
+  for (std::size_t i = 0; i < size; ++i) {
+    bytes[1 + i] = static_cast<std::uint8_t>(value >> (8 * (size - 1 - i)));
+  }
+  return 1 + size;
+}
+
+void WireWriter::put_uint(std::uint64_t value) {
+  if (value < 128) {  // the common case, kept short
     out_.push_back(static_cast<std::uint8_t>(value));
     return;
   }
-  std::uint8_t big_endian[8];
-  int size = 0;
-  for (std::uint64_t rest = value; rest != 0; rest >>= 8) ++size;
-  for (int i = 0; i < size; ++i) {
-    big_endian[i] = static_cast<std::uint8_t>(value >> (8 * (size - 1 - i)));
-  }
-  out_.push_back(static_cast<std::uint8_t>(-size));  // the count, negated
-  out_.insert(out_.end(), big_endian, big_endian + size);
+  std::uint8_t bytes[kMaxUintSize];
+  out_.insert(out_.end(), bytes, bytes + encode_uint(value, bytes));
 }
 
 void WireWriter::put_int(std::int64_t value) {

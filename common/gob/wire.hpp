@@ -24,6 +24,13 @@
 
 namespace gob {
 
+// The most bytes an unsigned integer takes: a count byte and 8 value bytes.
+inline constexpr std::size_t kMaxUintSize = 9;
+
+// Writes the encoding of `value` to `bytes` (room for kMaxUintSize);
+// returns how many bytes it took.
+std::size_t encode_uint(std::uint64_t value, std::uint8_t* bytes);
+
 class WireWriter {
  public:
   explicit WireWriter(std::vector<std::uint8_t>& out) : out_(out) {}
