@@ -1,5 +1,6 @@
 #include "connection_threads.hpp"
 
+#include <pthread.h>
 #include <sys/socket.h>
 
 namespace server {
@@ -8,12 +9,16 @@ ConnectionThreads::~ConnectionThreads() {
   stop_all(std::chrono::milliseconds(0));
 }
 
-void ConnectionThreads::start(net::Socket socket, Work work) {
+void ConnectionThreads::start(net::Socket socket, std::string peer, Work work) {
   std::lock_guard lock(mutex_);
   Connection& connection = connections_.emplace_back();
   connection.socket = std::move(socket);
+  connection.peer = std::move(peer);
   try {
     connection.thread = std::thread([this, &connection, work = std::move(work)] {
+      // Named, so that `top -H`, gdb and the tests can tell connection
+      // threads from the others.
+      ::pthread_setname_np(::pthread_self(), "connection");
       work(connection);
       // Close at once, not when the thread is joined, so that a finished
       // connection holds no descriptor. Under the lock: shutdown_sockets

@@ -14,6 +14,7 @@
 #include <functional>
 #include <list>
 #include <mutex>
+#include <string>
 #include <thread>
 
 #include "../../common/socket.hpp"
@@ -23,6 +24,7 @@ namespace server {
 // One connection: its socket, its thread, and what the thread is doing.
 struct Connection {
   net::Socket socket;
+  std::string peer;  // "[::1]:40780", taken at accept: a reset peer has no address later
   std::thread thread;
   // True while a handler runs: a graceful stop lets it finish first.
   std::atomic<bool> busy{false};
@@ -41,7 +43,7 @@ class ConnectionThreads {
   // Runs work(connection) on a new thread that owns `socket`. Throws
   // std::system_error when no thread can be started; the socket is then
   // closed and nothing else changes.
-  void start(net::Socket socket, Work work);
+  void start(net::Socket socket, std::string peer, Work work);
 
   // Connections whose thread has not returned yet.
   std::size_t active() const;

@@ -113,8 +113,10 @@ void Endpoint::accept_one() {
     return;
   }
   net::enable_keepalive(socket);
+  std::string peer = net::peer_address(socket);
   try {
-    connections_.start(std::move(socket), [this](Connection& c) { handle_messages(c); });
+    connections_.start(std::move(socket), std::move(peer),
+                       [this](Connection& c) { handle_messages(c); });
   } catch (const std::system_error& error) {
     // No thread for this one (the process is at its thread limit): it is
     // closed, and the others go on being served.
@@ -136,7 +138,7 @@ void Endpoint::refuse(net::Socket& socket, const std::string& reason) {
 // the thread is reaped); no exception leaves, so one connection's trouble
 // never touches another's.
 void Endpoint::handle_messages(Connection& connection) {
-  std::string peer = net::peer_address(connection.socket);
+  const std::string& peer = connection.peer;
   net::BufferedStream stream(connection.socket.fd());
   std::string command;
   try {
