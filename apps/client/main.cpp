@@ -10,10 +10,12 @@
 #include "../../common/log.hpp"
 #include "../../common/socket.hpp"
 #include "client.hpp"
+#include "dump.hpp"
 
 namespace {
 
 const char* const kUsage = R"(Usage: ./client [options] HOST
+       ./client --dump
 
 Connects to the server on HOST, sends a STRING request and prints the
 reply, then sends the tutorial's sample struct as a GOB request.
@@ -26,6 +28,8 @@ Options:
   -connect HOST, --connect HOST   the same as giving HOST (the Go original's flag)
   --port N          the server's port (default 61000)
   --timeout SECS    give up on the dial, or on a reply, after SECS (default 10)
+  --dump            connect nowhere: print the bytes of the GOB request for the
+                    sample struct, each piece with its meaning (docs/protocol.md)
   --help            this text
 
 Exit status: 0 when the exchange completed; 1 when it failed (the message
@@ -34,7 +38,8 @@ says where); 2 for a usage error.
 Read it alongside the tutorial: README.md, docs/tutorial.md, docs/protocol.md.
 )";
 
-client::ClientOptions parse_options(int argc, char** argv) {
+// `dump` is set by --dump, which needs no HOST.
+client::ClientOptions parse_options(int argc, char** argv, bool& dump) {
   client::ClientOptions options;
   for (int i = 1; i < argc; ++i) {
     std::string argument = argv[i];
@@ -51,6 +56,10 @@ client::ClientOptions parse_options(int argc, char** argv) {
     if (name == "help" || name == "h") {
       std::cout << kUsage;
       std::exit(0);
+    }
+    if (name == "dump") {
+      dump = true;
+      continue;
     }
     std::string value;
     if (flag->inline_value) {
@@ -70,7 +79,9 @@ client::ClientOptions parse_options(int argc, char** argv) {
       throw std::invalid_argument("unknown option --" + name);
     }
   }
-  if (options.host.empty()) throw std::invalid_argument("no HOST given (try: ./client localhost)");
+  if (options.host.empty() && !dump) {
+    throw std::invalid_argument("no HOST given (try: ./client localhost)");
+  }
   return options;
 }
 
@@ -78,11 +89,21 @@ client::ClientOptions parse_options(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   client::ClientOptions options;
+  bool dump = false;
   try {
-    options = parse_options(argc, argv);
+    options = parse_options(argc, argv, dump);
   } catch (const std::invalid_argument& error) {
     std::cerr << "client: " << error.what() << "\nTry ./client --help\n";
     return 2;
+  }
+  if (dump) {
+    try {
+      client::print_sample_dump(std::cout);
+    } catch (const std::exception& error) {
+      LOG("Error: ", net::describe(error));
+      return 1;
+    }
+    return 0;
   }
   // Sends use MSG_NOSIGNAL; stderr may still be a closed pipe. See apps/server/main.cpp.
   std::signal(SIGPIPE, SIG_IGN);

@@ -1,5 +1,7 @@
 #include "decoder.hpp"
 
+#include <limits>
+
 namespace gob {
 
 void Decoder::check_message_size(std::uint64_t size) const {
@@ -43,7 +45,13 @@ std::span<const std::uint8_t> Decoder::split_message(std::span<const std::uint8_
   return bytes.subspan(bytes.size() - reader.remaining(), size);
 }
 
-void Decoder::define_type(TypeId id, WireReader& reader, std::size_t message_size) {
+void Decoder::define_type(TypeId negated_id, WireReader& reader, std::size_t message_size) {
+  // Go's type ids are 32-bit. Checking the range first also keeps the
+  // negation below from overflowing on the smallest int64.
+  if (negated_id < -std::int64_t{std::numeric_limits<std::int32_t>::max()}) {
+    throw net::ProtocolError("gob: type id " + std::to_string(negated_id) + " out of range");
+  }
+  TypeId id = -negated_id;
   // Definitions are kept for the whole stream, so their total is capped too:
   // otherwise a peer could send endless definitions and never a value.
   definition_bytes_ += message_size;

@@ -59,7 +59,7 @@ class Decoder {
     WireReader reader(message);
     TypeId id = reader.get_int();
     if (id < 0) {
-      define_type(-id, reader, message.size());
+      define_type(id, reader, message.size());
       return false;
     }
     ValueDecoder values(reader, types_, limits_.max_depth);
@@ -80,7 +80,7 @@ class Decoder {
   void read_message(net::BufferedStream& in, std::vector<std::uint8_t>& message);
   std::span<const std::uint8_t> split_message(std::span<const std::uint8_t> bytes);
   void check_message_size(std::uint64_t size) const;
-  void define_type(TypeId id, WireReader& reader, std::size_t message_size);
+  void define_type(TypeId negated_id, WireReader& reader, std::size_t message_size);
   static void expect_singleton_marker(WireReader& reader);
   static void expect_end(const WireReader& reader);
 
