@@ -13,6 +13,12 @@ std::optional<Flag> parse_flag(const std::string& argument) {
   return Flag{body.substr(0, equals), body.substr(equals + 1)};
 }
 
+std::string take_value(const Flag& flag, int argc, char** argv, int& index) {
+  if (flag.inline_value) return *flag.inline_value;
+  if (index + 1 < argc) return argv[++index];
+  throw std::invalid_argument("--" + flag.name + " needs a value");
+}
+
 std::uint64_t parse_number(const std::string& flag, const std::string& text, std::uint64_t minimum,
                            std::uint64_t maximum) {
   std::size_t used = 0;

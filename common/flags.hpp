@@ -17,6 +17,11 @@ struct Flag {
 };
 std::optional<Flag> parse_flag(const std::string& argument);
 
+// The value of a flag that takes one: "--port=7" carries it inline; for
+// "--port 7" it is argv[index + 1], and `index` moves past it. Throws
+// std::invalid_argument when there is none.
+std::string take_value(const Flag& flag, int argc, char** argv, int& index);
+
 // A whole number within [minimum, maximum]; throws std::invalid_argument
 // naming the flag otherwise.
 std::uint64_t parse_number(const std::string& flag, const std::string& text, std::uint64_t minimum,

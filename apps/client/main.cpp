@@ -61,14 +61,7 @@ client::ClientOptions parse_options(int argc, char** argv, bool& dump) {
       dump = true;
       continue;
     }
-    std::string value;
-    if (flag->inline_value) {
-      value = *flag->inline_value;
-    } else if (i + 1 < argc) {
-      value = argv[++i];
-    } else {
-      throw std::invalid_argument("--" + name + " needs a value");
-    }
+    std::string value = flags::take_value(*flag, argc, argv, i);
     if (name == "connect") {
       options.host = value;
     } else if (name == "port") {

@@ -64,14 +64,7 @@ ServerOptions parse_options(int argc, char** argv) {
       options.quiet = true;
       continue;
     }
-    std::string value;
-    if (flag->inline_value) {
-      value = *flag->inline_value;
-    } else if (i + 1 < argc) {
-      value = argv[++i];
-    } else {
-      throw std::invalid_argument("--" + name + " needs a value");
-    }
+    std::string value = flags::take_value(*flag, argc, argv, i);
     auto number = [&](std::uint64_t minimum, std::uint64_t maximum) {
       return flags::parse_number(name, value, minimum, maximum);
     };
