@@ -1,0 +1,136 @@
+// codec_bench: how long the hand-written gob codec takes for the tutorial's
+// value, measured the way the protocol uses it (issue "Performance"):
+//
+//   encode_ns  a fresh gob::Encoder turns make_tutorial_sample() into bytes,
+//              type definitions included, as every GOB command sends them
+//              (the tutorial's client makes a new encoder per command);
+//   decode_ns  a fresh gob::Decoder reads those bytes into a fresh
+//              ComplexData, as the server's GOB handler does per command.
+//
+// Each figure is the median of several runs; each run times many operations
+// with std::chrono::steady_clock and divides. `go_peer bench` measures Go's
+// encoding/gob the same way, so bench/run_bench.py can print the ratio.
+//
+// Usage: codec_bench [--runs R] [--iters K]     (defaults 7 and 50000)
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <iostream>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "../common/complex_data.hpp"
+#include "../common/flags.hpp"
+#include "../common/gob/decoder.hpp"
+#include "../common/gob/encoder.hpp"
+
+namespace {
+
+// The optimiser may delete work whose result nobody reads. An empty asm
+// statement that "reads" the object's address and "clobbers memory" tells
+// it that anything might look at the object, so the work has to be done.
+// It emits no instruction (GCC and Clang).
+template <class T>
+void keep(const T& object) {
+  asm volatile("" : : "g"(&object) : "memory");
+}
+
+using Clock = std::chrono::steady_clock;
+
+// Nanoseconds per call of `operation`, median over `runs` runs of `iters`
+// calls each. The median, not the mean: one run disturbed by another
+// process on the machine does not move it.
+// A template, not std::function, so the operation is inlined into the loop
+// and no indirect call is timed with it.
+template <class Operation>
+double median_ns(int runs, int iters, Operation operation) {
+  std::vector<double> per_op;
+  for (int run = 0; run < runs; ++run) {
+    Clock::time_point start = Clock::now();
+    for (int i = 0; i < iters; ++i) operation();
+    std::chrono::duration<double, std::nano> took = Clock::now() - start;
+    per_op.push_back(took.count() / iters);
+  }
+  std::sort(per_op.begin(), per_op.end());
+  return per_op[per_op.size() / 2];
+}
+
+// A benchmark of a broken codec measures nothing: decode once and compare
+// with the sample before timing anything.
+void check_round_trip(const std::vector<std::uint8_t>& bytes) {
+  ComplexData sample = make_tutorial_sample();
+  ComplexData decoded;
+  gob::Decoder decoder;
+  std::size_t used = decoder.decode(std::span<const std::uint8_t>(bytes), decoded);
+  bool same = used == bytes.size() && decoded.n == sample.n && decoded.s == sample.s &&
+              decoded.m == sample.m && decoded.p == sample.p && decoded.c && sample.c &&
+              decoded.c->n == sample.c->n && decoded.c->s == sample.c->s &&
+              decoded.c->m == sample.c->m && !decoded.c->c;
+  if (!same) throw std::runtime_error("decoded value differs from make_tutorial_sample()");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int runs = 7;
+  int iters = 50'000;
+  try {
+    for (int i = 1; i < argc; ++i) {
+      std::optional<flags::Flag> flag = flags::parse_flag(argv[i]);
+      if (!flag) throw std::invalid_argument(std::string("unexpected argument '") + argv[i] + "'");
+      std::string value;
+      if (flag->inline_value) {
+        value = *flag->inline_value;
+      } else if (i + 1 < argc) {
+        value = argv[++i];
+      } else {
+        throw std::invalid_argument("--" + flag->name + " needs a value");
+      }
+      if (flag->name == "runs") {
+        runs = static_cast<int>(flags::parse_number("runs", value, 1, 1000));
+      } else if (flag->name == "iters") {
+        iters = static_cast<int>(flags::parse_number("iters", value, 1, 100'000'000));
+      } else {
+        throw std::invalid_argument("unknown option --" + flag->name);
+      }
+    }
+  } catch (const std::invalid_argument& error) {
+    std::cerr << "codec_bench: " << error.what() << "\nusage: codec_bench [--runs R] [--iters K]\n";
+    return 2;
+  }
+
+  const ComplexData sample = make_tutorial_sample();
+
+  // One buffer for every encode: its capacity stays, so after the first
+  // operation encoding allocates nothing for the output itself.
+  std::vector<std::uint8_t> bytes;
+  double encode_ns = median_ns(runs, iters, [&] {
+    bytes.clear();
+    gob::Encoder encoder;
+    encoder.encode(sample, bytes);
+    keep(bytes);
+  });
+
+  const std::vector<std::uint8_t> encoded = bytes;
+  try {
+    check_round_trip(encoded);
+  } catch (const std::exception& error) {
+    std::cerr << "codec_bench: " << error.what() << "\n";
+    return 1;
+  }
+
+  double decode_ns = median_ns(runs, iters, [&] {
+    gob::Decoder decoder;
+    ComplexData out;
+    decoder.decode(std::span<const std::uint8_t>(encoded), out);
+    keep(out);
+  });
+
+  std::printf("encode_ns %.0f\n", encode_ns);
+  std::printf("decode_ns %.0f\n", decode_ns);
+  return 0;
+}
