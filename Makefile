@@ -68,8 +68,12 @@ $(GO_PEER): tests/go_peer/main.go
 
 # ------------------------------------------------------------------ tests --
 
-test: unit integration
-	@python3 tests/summary.py build/$(VARIANT)/results
+# One after the other: the integration tests start servers and a thousand
+# connections, and should not share the machine with the unit tests.
+test:
+	$(MAKE) unit
+	$(MAKE) integration
+	@python3 tests/summary.py $(BUILD)/results
 
 unit: $(UNIT_BIN)
 	@mkdir -p $(BUILD)/results

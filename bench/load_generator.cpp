@@ -105,7 +105,7 @@ Options parse_options(int argc, char** argv) {
     if (name == "host") {
       options.host = value;
     } else if (name == "port") {
-      options.port = net::parse_port(value);
+      options.port = static_cast<std::uint16_t>(number(1, 65535));
       have_port = true;
     } else if (name == "connections") {
       options.connections = number(1, 100'000);

@@ -27,12 +27,21 @@ std::string hex_byte(unsigned value, const char* format) {
 }
 
 // Length of the UTF-8 sequence at the front of `text`, or 0 if it is not a
-// valid one (Go then prints the byte as \x..).
+// valid one (Go then prints each of its bytes as \x..). Valid means the
+// shortest form of a code point up to U+10FFFF that is not a UTF-16
+// surrogate: the first byte decides which range the second byte may take.
 std::size_t utf8_sequence_length(std::string_view text) {
   auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-  std::size_t length = byte(0) >= 0xf0 ? 4 : byte(0) >= 0xe0 ? 3 : byte(0) >= 0xc2 ? 2 : 0;
-  if (length == 0 || byte(0) > 0xf4 || text.size() < length) return 0;
-  for (std::size_t i = 1; i < length; ++i) {
+  unsigned char first = byte(0);
+  std::size_t length = first >= 0xf0 ? 4 : first >= 0xe0 ? 3 : first >= 0xc2 ? 2 : 0;
+  if (length == 0 || first > 0xf4 || text.size() < length) return 0;
+  unsigned char low = 0x80, high = 0xbf;  // the second byte's range
+  if (first == 0xe0) low = 0xa0;          // shorter forms exist for these
+  if (first == 0xed) high = 0x9f;         // U+D800..U+DFFF: surrogates
+  if (first == 0xf0) low = 0x90;          // shorter forms exist for these
+  if (first == 0xf4) high = 0x8f;         // beyond U+10FFFF
+  if (byte(1) < low || byte(1) > high) return 0;
+  for (std::size_t i = 2; i < length; ++i) {
     if ((byte(i) & 0xc0) != 0x80) return 0;
   }
   return length;

@@ -1,5 +1,6 @@
 #include "flags.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace flags {
@@ -21,17 +22,13 @@ std::string take_value(const Flag& flag, int argc, char** argv, int& index) {
 
 std::uint64_t parse_number(const std::string& flag, const std::string& text, std::uint64_t minimum,
                            std::uint64_t maximum) {
-  std::size_t used = 0;
-  std::uint64_t value = 0;
-  bool ok = !text.empty() && text[0] != '-' && text[0] != '+';
-  if (ok) {
-    try {
-      value = std::stoull(text, &used);
-    } catch (const std::exception&) {
-      ok = false;
-    }
-  }
-  if (!ok || used != text.size() || value < minimum || value > maximum) {
+  // Digits only: std::stoull alone would also take " 80", "+80" and "-1"
+  // (the last one wrapping round to a huge number).
+  bool all_digits =
+      !text.empty() && text.size() <= 19 &&
+      std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  std::uint64_t value = all_digits ? std::stoull(text) : 0;
+  if (!all_digits || value < minimum || value > maximum) {
     throw std::invalid_argument("--" + flag + " wants a whole number from " +
                                 std::to_string(minimum) + " to " + std::to_string(maximum) +
                                 ", not '" + text + "'");

@@ -241,22 +241,17 @@ std::string peer_address(const Socket& socket) {
 }
 
 std::uint16_t local_port(const Socket& socket) {
-  std::string address = local_address(socket);
-  return parse_port(address.substr(address.rfind(':') + 1));
-}
-
-std::uint16_t parse_port(const std::string& text) {
-  std::size_t used = 0;
-  unsigned long value = 0;
-  try {
-    value = std::stoul(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
+  sockaddr_storage address{};
+  socklen_t length = sizeof address;
+  if (::getsockname(socket.fd(), reinterpret_cast<sockaddr*>(&address), &length) < 0) {
+    throw_errno("getsockname");
   }
-  if (text.empty() || used != text.size() || value > 65535 || text[0] == '-') {
-    throw std::invalid_argument("'" + text + "' is not a port number (0 to 65535)");
+  // The port sits in the same place in both families' structs, but the
+  // family still decides which struct this is.
+  if (address.ss_family == AF_INET6) {
+    return ntohs(reinterpret_cast<const sockaddr_in6*>(&address)->sin6_port);
   }
-  return static_cast<std::uint16_t>(value);
+  return ntohs(reinterpret_cast<const sockaddr_in*>(&address)->sin_port);
 }
 
 }  // namespace net

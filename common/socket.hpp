@@ -68,7 +68,4 @@ std::string local_address(const Socket& socket);
 std::string peer_address(const Socket& socket);
 std::uint16_t local_port(const Socket& socket);
 
-// Parses a port number ("61000"); throws std::invalid_argument otherwise.
-std::uint16_t parse_port(const std::string& text);
-
 }  // namespace net

@@ -1,0 +1,429 @@
+// The gob codec above the wire layer: type definitions, struct values, and
+// the Go fixtures (tests/fixtures/*.gob, written by tests/go_peer). The
+// first tests spell out, byte by byte, what the tutorial's client sends.
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "../../common/complex_data.hpp"
+#include "../../common/gob/decoder.hpp"
+#include "../../common/gob/encoder.hpp"
+#include "test_helpers.hpp"
+
+namespace {
+
+// "" when the two values are equal field by field (through C, however
+// deep); otherwise where they first differ: "C.N: 256 != 257".
+std::string difference(const ComplexData& actual, const ComplexData& expected,
+                       const std::string& path = "") {
+  if (actual.n != expected.n) {
+    return path + "N: " + std::to_string(actual.n) + " != " + std::to_string(expected.n);
+  }
+  if (actual.s != expected.s) return path + "S: \"" + actual.s + "\" != \"" + expected.s + "\"";
+  if (actual.m != expected.m) return path + "M differs";
+  if (actual.p != expected.p)
+    return path + "P: " + test::hex(actual.p) + " != " + test::hex(expected.p);
+  if (!actual.c && !expected.c) return "";
+  if (!actual.c || !expected.c) return path + "C: one is nil, the other is not";
+  return difference(*actual.c, *expected.c, path + "C.");
+}
+
+// A chain of `depth` values linked through C, N counting 1, 2, 3, ...
+ComplexData make_chain(int depth) {
+  ComplexData outer;
+  ComplexData* last = &outer;
+  for (int level = 1; level <= depth; ++level) {
+    last->n = level;
+    last->s = "level " + std::to_string(level);
+    if (level < depth) {
+      last->c = std::make_unique<ComplexData>();
+      last = last->c.get();
+    }
+  }
+  return outer;
+}
+
+// The number of values in a chain linked through C.
+int chain_length(const ComplexData& value) {
+  int length = 1;
+  for (const ComplexData* next = value.c.get(); next != nullptr; next = next->c.get()) ++length;
+  return length;
+}
+
+// ------------------------------------------------- test-only structs --
+// Structs that use the Codec types ComplexData does not.
+
+struct Point {
+  std::int64_t x = 0;
+  std::string label;
+  static constexpr std::string_view gob_name = "point";
+  static auto gob_fields() {
+    return std::tuple{gob::field("X", &Point::x), gob::field("Label", &Point::label)};
+  }
+  bool operator==(const Point&) const = default;
+};
+
+struct EveryKind {
+  std::int32_t small = 0;  // Go int, narrowed: overflow must be caught
+  std::uint8_t byte = 0;   // Go uint, narrowed
+  std::uint64_t count = 0;
+  bool flag = false;
+  double ratio = 0;
+  std::vector<std::string> names;
+  std::map<std::int64_t, std::vector<std::uint8_t>> blobs;
+  Point where;  // a struct held by value: always sent
+  std::vector<Point> path;
+  static constexpr std::string_view gob_name = "everyKind";
+  static auto gob_fields() {
+    return std::tuple{
+        gob::field("Small", &EveryKind::small), gob::field("Byte", &EveryKind::byte),
+        gob::field("Count", &EveryKind::count), gob::field("Flag", &EveryKind::flag),
+        gob::field("Ratio", &EveryKind::ratio), gob::field("Names", &EveryKind::names),
+        gob::field("Blobs", &EveryKind::blobs), gob::field("Where", &EveryKind::where),
+        gob::field("Path", &EveryKind::path)};
+  }
+  bool operator==(const EveryKind&) const = default;
+};
+
+// Senders whose fields have the names of EveryKind's but other types. The
+// decoder matches fields by name, as Go's does.
+struct WideSmall {
+  std::int64_t small = 0;
+  static constexpr std::string_view gob_name = "everyKind";
+  static auto gob_fields() { return std::tuple{gob::field("Small", &WideSmall::small)}; }
+};
+struct WideByte {
+  std::uint64_t byte = 0;
+  static constexpr std::string_view gob_name = "everyKind";
+  static auto gob_fields() { return std::tuple{gob::field("Byte", &WideByte::byte)}; }
+};
+struct FlagAsInt {
+  std::int64_t flag = 0;
+  static constexpr std::string_view gob_name = "everyKind";
+  static auto gob_fields() { return std::tuple{gob::field("Flag", &FlagAsInt::flag)}; }
+};
+struct PointWithTextX {
+  std::string x;
+  static constexpr std::string_view gob_name = "point";
+  static auto gob_fields() { return std::tuple{gob::field("X", &PointWithTextX::x)}; }
+};
+struct WhereWithTextX {
+  PointWithTextX where;
+  static constexpr std::string_view gob_name = "everyKind";
+  static auto gob_fields() { return std::tuple{gob::field("Where", &WhereWithTextX::where)}; }
+};
+
+EveryKind make_every_kind() {
+  EveryKind value;
+  value.small = -2'000'000'000;
+  value.byte = 255;
+  value.count = std::numeric_limits<std::uint64_t>::max();
+  value.flag = true;
+  value.ratio = -0.25;
+  value.names = {"alpha", "", "gamma"};  // an empty element is still sent
+  value.blobs = {{-7, {0x00, 0xff}}, {0, {}}, {1'000'000, {'x'}}};
+  value.where = {42, "here"};
+  value.path = {{1, "a"}, {}, {3, "c"}};
+  return value;
+}
+
+}  // namespace
+
+// ------------------------------------------- the sample, byte by byte --
+
+TEST_CASE("codec: the sample's two type definitions are Go's bytes exactly") {
+  std::vector<std::uint8_t> go = test::read_fixture("sample");
+  std::vector<std::uint8_t> ours = test::gob_encode(make_tutorial_sample());
+
+  // Message 1, 0x39 bytes after its length byte: type 65 is complexData.
+  //   39                 length 57
+  //   ff 81              type id -65: "this message defines type 65"
+  //   03                 wireType field 2 (StructT), as a delta from -1
+  //   01                   structType field 0: CommonType
+  //   01 0b complexData      Name
+  //   01 ff 82               Id 65
+  //   00                     end of CommonType
+  //   01 05                structType field 1: 5 fieldTypes
+  //   01 01 4e 01 04 00      N, type 2 (int)
+  //   01 01 53 01 0c 00      S, type 6 (string)
+  //   01 01 4d 01 ff 84 00   M, type 66 (the map, defined next)
+  //   01 01 50 01 0a 00      P, type 5 ([]byte)
+  //   01 01 43 01 ff 82 00   C, type 65 (itself: the pointer is flattened)
+  //   00 00                end of structType, end of wireType
+  constexpr std::size_t kFirstEnd = 1 + 0x39;
+  REQUIRE(go.size() > kFirstEnd);
+  REQUIRE(ours.size() > kFirstEnd);
+  CHECK(test::hex(std::span(ours).first(kFirstEnd)) == test::hex(std::span(go).first(kFirstEnd)));
+
+  // Message 2, 0x1e bytes: type 66 is map[string]int.
+  //   1e ff 83 04          length 30, type id -66, wireType field 3 (MapT)
+  //   01 01 0e map[string]int 01 ff 84 00   CommonType{Name, Id 66}
+  //   01 0c 01 04          Key: type 6 (string), Elem: type 2 (int)
+  //   00 00                end of mapType, end of wireType
+  constexpr std::size_t kSecondEnd = kFirstEnd + 1 + 0x1e;
+  REQUIRE(go.size() > kSecondEnd);
+  CHECK(test::hex(std::span(ours).subspan(kFirstEnd, kSecondEnd - kFirstEnd)) ==
+        test::hex(std::span(go).subspan(kFirstEnd, kSecondEnd - kFirstEnd)));
+
+  // The value message differs from Go's only in the order of map entries
+  // (Go's map order is random), so the lengths agree.
+  CHECK(ours.size() == go.size());
+}
+
+TEST_CASE("codec: the sample's value message, byte by byte") {
+  std::vector<std::vector<std::uint8_t>> messages =
+      test::split_messages(test::gob_encode(make_tutorial_sample()));
+  REQUIRE(messages.size() == 3);
+  std::string expected =
+      "ff 82 "                                      // type id 65: a complexData value
+      "01 2e "                                      // field +1 = N: int 23 (46 = 23 << 1)
+      "01 0b 73 74 72 69 6e 67 20 64 61 74 61 "     // field +1 = S: "string data"
+      "01 03 03 6f 6e 65 02 05 74 68 72 65 65 06 "  // field +1 = M, 3 entries: one:1, three:3,
+      "03 74 77 6f 04 "                             //   two:2 (std::map order)
+      "01 03 61 62 63 "                             // field +1 = P: "abc"
+      "01 "                                         // field +1 = C, the inner struct:
+      "01 fe 02 00 "                                //   N: 256 (512 in two bytes)
+      "01 21 52 65 63 75 72 73 69 76 65 20 73 74 72 75 63 74 73 3f 20 50 69 65 63 65 20 6f 66 "
+      "20 63 61 6b 65 21 "                          //   S: "Recursive structs? Piece of cake!"
+      "01 03 02 30 31 02 02 31 30 04 02 31 31 06 "  //   M: "01":1, "10":2, "11":3
+      "00 "                                         //   end of inner (P, C zero: left out)
+      "00";                                         // end of outer
+  CHECK(test::hex(messages[2]) == expected);
+}
+
+TEST_CASE("codec: the encoded sample decodes back equal, field by field") {
+  ComplexData decoded = test::gob_decode<ComplexData>(test::gob_encode(make_tutorial_sample()));
+  CHECK(difference(decoded, make_tutorial_sample()) == "");
+  REQUIRE(decoded.c != nullptr);
+  CHECK(decoded.c->n == 256);
+  CHECK(decoded.c->c == nullptr);
+}
+
+TEST_CASE("codec: a top-level int 7 is Go's bytes: 03 04 00 0e") {
+  // 03 length; 04 type id 2 (int); 00 field number 0 (a non-struct value
+  // travels as a one-field struct); 0e the int 7 (7 << 1).
+  CHECK(test::hex(test::gob_encode(std::int64_t{7})) == test::hex(test::read_fixture("int")));
+  CHECK(test::hex(test::gob_encode(std::int64_t{7})) == "03 04 00 0e");
+}
+
+TEST_CASE("codec: the zero value is Go's bytes exactly, and decodes to zero") {
+  // Every field is zero and left out: the value is "ff 82 00", type 65, end.
+  std::vector<std::uint8_t> ours = test::gob_encode(ComplexData{});
+  CHECK(test::hex(ours) == test::hex(test::read_fixture("zero")));
+  CHECK(difference(test::gob_decode<ComplexData>(ours), ComplexData{}) == "");
+}
+
+// ------------------------------------------------------- the encoder --
+
+TEST_CASE("codec: a second encode on the same Encoder sends no type definitions") {
+  gob::Encoder encoder;
+  std::vector<std::uint8_t> first;
+  std::vector<std::uint8_t> second;
+  encoder.encode(make_tutorial_sample(), first);
+  encoder.encode(make_tutorial_sample(), second);
+
+  std::vector<std::vector<std::uint8_t>> first_messages = test::split_messages(first);
+  std::vector<std::vector<std::uint8_t>> second_messages = test::split_messages(second);
+  CHECK(first_messages.size() == 3);  // two definitions and the value
+  REQUIRE(second_messages.size() == 1);
+  CHECK(test::hex(second_messages[0]) == test::hex(first_messages[2]));
+
+  // One decoder reads both values from the one stream, as Go's would.
+  std::vector<std::uint8_t> stream = test::join({first, second});
+  gob::Decoder decoder;
+  ComplexData one;
+  ComplexData two;
+  std::size_t used = decoder.decode(stream, one);
+  CHECK(used == first.size());
+  CHECK(decoder.decode(std::span(stream).subspan(used), two) == second.size());
+  CHECK(difference(two, make_tutorial_sample()) == "");
+
+  // A fresh decoder has not seen the definitions.
+  CHECK(test::protocol_error([&] {
+          test::gob_decode<ComplexData>(second);
+        }).find("undefined type id 65") != std::string::npos);
+}
+
+TEST_CASE("codec: an Encoder defines a new type once, with the next free id") {
+  gob::Encoder encoder;
+  std::vector<std::uint8_t> first;
+  std::vector<std::uint8_t> second;
+  encoder.encode(make_tutorial_sample(), first);  // types 65 and 66
+  encoder.encode(std::vector<std::string>{"a", "b"}, second);
+
+  std::vector<std::vector<std::uint8_t>> messages = test::split_messages(second);
+  REQUIRE(messages.size() == 2);
+  // ff 85: id -67, the next free one; 02: wireType field 1 (SliceT), a delta of 2 from -1.
+  CHECK(test::hex(messages[0]).substr(0, 8) == "ff 85 02");
+  // ff 86: a value of type 67; 00: field number 0; 02: two elements.
+  CHECK(test::hex(messages[1]) == "ff 86 00 02 01 61 01 62");
+
+  gob::Decoder decoder;
+  std::vector<std::uint8_t> stream = test::join({first, second});
+  ComplexData sample;
+  std::vector<std::string> words;
+  std::size_t used = decoder.decode(stream, sample);
+  decoder.decode(std::span(stream).subspan(used), words);
+  CHECK(words == std::vector<std::string>{"a", "b"});
+}
+
+TEST_CASE("codec: Go's names for C++ types") {
+  CHECK(gob::Codec<std::int32_t>::go_name() == "int");
+  CHECK(gob::Codec<std::uint8_t>::go_name() == "uint");
+  CHECK(gob::Codec<double>::go_name() == "float64");
+  CHECK(gob::Codec<std::vector<std::uint8_t>>::go_name() == "[]uint8");
+  CHECK(gob::Codec<std::vector<std::string>>::go_name() == "[]string");
+  CHECK(gob::Codec<std::map<std::int64_t, std::vector<std::uint8_t>>>::go_name() ==
+        "map[int][]uint8");
+  CHECK(gob::Codec<std::unique_ptr<ComplexData>>::go_name() == "complexData");
+}
+
+// ------------------------------------------------------- round trips --
+
+TEST_CASE("codec: nested recursive structs round-trip (C -> C -> C)") {
+  ComplexData chain = make_chain(4);
+  chain.c->m = {{"inner", -1}};
+  chain.c->c->p = {0, 1, 2};
+  ComplexData decoded = test::gob_decode<ComplexData>(test::gob_encode(chain));
+  CHECK(chain_length(decoded) == 4);
+  CHECK(difference(decoded, chain) == "");
+}
+
+TEST_CASE("codec: strings and byte slices with every byte value round-trip") {
+  ComplexData value;
+  for (int byte = 0; byte < 256; ++byte) {
+    value.s += static_cast<char>(byte);
+    value.p.push_back(static_cast<std::uint8_t>(byte));
+    value.m[std::string(1, static_cast<char>(byte))] = byte;  // keys too
+  }
+  ComplexData decoded = test::gob_decode<ComplexData>(test::gob_encode(value));
+  CHECK(difference(decoded, value) == "");
+  CHECK(decoded.m.size() == 256);
+}
+
+TEST_CASE("codec: a map with many entries and extreme values round-trips") {
+  ComplexData value;
+  for (int i = 0; i < 5000; ++i) value.m["key" + std::to_string(i)] = std::int64_t{i} * i - 5000;
+  value.m["min"] = std::numeric_limits<std::int64_t>::min();
+  value.m["max"] = std::numeric_limits<std::int64_t>::max();
+  ComplexData decoded = test::gob_decode<ComplexData>(test::gob_encode(value));
+  CHECK(decoded.m.size() == 5002);
+  CHECK(decoded.m == value.m);
+}
+
+TEST_CASE("codec: a struct using every other Codec type round-trips") {
+  EveryKind value = make_every_kind();
+  CHECK(test::gob_decode<EveryKind>(test::gob_encode(value)) == value);
+  // Its zero value too (Where is a struct, so it is sent even when empty).
+  CHECK(test::gob_decode<EveryKind>(test::gob_encode(EveryKind{})) == EveryKind{});
+}
+
+TEST_CASE("codec: top-level values that are not structs round-trip") {
+  std::vector<std::string> words = {"one", "", "three"};
+  CHECK(test::gob_decode<std::vector<std::string>>(test::gob_encode(words)) == words);
+  std::map<std::string, std::int64_t> counts = {{"a", -1}, {"b", 2}};
+  CHECK(test::gob_decode<std::map<std::string, std::int64_t>>(test::gob_encode(counts)) == counts);
+  CHECK(test::gob_decode<std::string>(test::gob_encode(std::string("hi"))) == "hi");
+  CHECK(test::gob_decode<double>(test::gob_encode(17.0)) == 17.0);
+}
+
+// --------------------------------------------- refusals by the codec --
+
+TEST_CASE("codec: an int too big for an int32 field is refused, naming the field") {
+  std::string error = test::protocol_error(
+      [] { test::gob_decode<EveryKind>(test::gob_encode(WideSmall{std::int64_t{1} << 40})); });
+  CHECK(error.find("field Small") != std::string::npos);
+  CHECK(error.find("overflows a 32-bit field") != std::string::npos);
+
+  // The extremes that do fit are accepted.
+  CHECK(test::gob_decode<EveryKind>(test::gob_encode(WideSmall{-2147483648})).small == -2147483648);
+  CHECK_THROWS_AS(test::gob_decode<EveryKind>(test::gob_encode(WideSmall{-2147483649})),
+                  net::ProtocolError);
+}
+
+TEST_CASE("codec: a uint too big for a uint8 field is refused, naming the field") {
+  CHECK(test::gob_decode<EveryKind>(test::gob_encode(WideByte{255})).byte == 255);
+  std::string error =
+      test::protocol_error([] { test::gob_decode<EveryKind>(test::gob_encode(WideByte{256})); });
+  CHECK(error.find("field Byte") != std::string::npos);
+  CHECK(error.find("overflows a 8-bit field") != std::string::npos);
+}
+
+TEST_CASE("codec: a field of the wrong type is a type mismatch naming its path") {
+  std::string flag_error =
+      test::protocol_error([] { test::gob_decode<EveryKind>(test::gob_encode(FlagAsInt{1})); });
+  CHECK(flag_error.find("field Flag") != std::string::npos);
+  CHECK(flag_error.find("type mismatch: sent int, local type is bool") != std::string::npos);
+
+  // Inside a nested struct the path has both names.
+  WhereWithTextX sender;
+  sender.where.x = "not a number";
+  std::string nested_error =
+      test::protocol_error([&] { test::gob_decode<EveryKind>(test::gob_encode(sender)); });
+  CHECK(nested_error.find("field Where.X") != std::string::npos);
+  CHECK(nested_error.find("type mismatch") != std::string::npos);
+}
+
+// ------------------------------------------------------ Go's fixtures --
+
+TEST_CASE("codec: Go's sample decodes equal to make_tutorial_sample()") {
+  ComplexData decoded = test::gob_decode<ComplexData>(test::read_fixture("sample"));
+  CHECK(difference(decoded, make_tutorial_sample()) == "");
+}
+
+TEST_CASE("codec: Go's zero value decodes to the zero value") {
+  ComplexData decoded = test::gob_decode<ComplexData>(test::read_fixture("zero"));
+  CHECK(difference(decoded, ComplexData{}) == "");
+}
+
+TEST_CASE("codec: Go's extended struct: known fields decode, extra fields are skipped") {
+  // Go's complexData there has fields of every gob kind besides ours: float,
+  // bool, uint, int8, complex, []string, [3]int, map[int][]byte, a nested
+  // struct, a time.Time (GobEncoder), an interface and []*struct; the inner
+  // value has extras as well.
+  ComplexData decoded = test::gob_decode<ComplexData>(test::read_fixture("extended"));
+  CHECK(difference(decoded, make_tutorial_sample()) == "");
+}
+
+TEST_CASE("codec: Go's sparse struct: the fields it lacks stay zero") {
+  // Go sent only S and an unknown field Other (an int).
+  ComplexData decoded = test::gob_decode<ComplexData>(test::read_fixture("sparse"));
+  CHECK(decoded.s == "only S");
+  CHECK(decoded.n == 0);
+  CHECK(decoded.m.empty());
+  CHECK(decoded.p.empty());
+  CHECK(decoded.c == nullptr);
+}
+
+TEST_CASE("codec: Go's mismatch (N is a string) is refused, naming field N") {
+  std::string error =
+      test::protocol_error([] { test::gob_decode<ComplexData>(test::read_fixture("mismatch")); });
+  CHECK(error.find("field N") != std::string::npos);
+  CHECK(error.find("type mismatch") != std::string::npos);
+}
+
+TEST_CASE("codec: Go's top-level int decodes into an int64_t, not into ComplexData") {
+  CHECK(test::gob_decode<std::int64_t>(test::read_fixture("int")) == 7);
+  std::string error =
+      test::protocol_error([] { test::gob_decode<ComplexData>(test::read_fixture("int")); });
+  CHECK(error.find("type mismatch: sent int") != std::string::npos);
+}
+
+TEST_CASE("codec: Go's 500-deep chain is accepted") {
+  ComplexData decoded = test::gob_decode<ComplexData>(test::read_fixture("deep500"));
+  CHECK(chain_length(decoded) == 500);
+  const ComplexData* innermost = &decoded;
+  while (innermost->c) innermost = innermost->c.get();
+  CHECK(innermost->n == 500);  // Go numbered the levels 1 (outermost) to 500
+}
+
+TEST_CASE("codec: Go's 2000-deep chain is refused at the nesting limit") {
+  std::string error =
+      test::protocol_error([] { test::gob_decode<ComplexData>(test::read_fixture("deep2000")); });
+  CHECK(error.find("nested deeper than the limit of 1000 levels") != std::string::npos);
+}
