@@ -82,14 +82,7 @@ int main(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
       std::optional<flags::Flag> flag = flags::parse_flag(argv[i]);
       if (!flag) throw std::invalid_argument(std::string("unexpected argument '") + argv[i] + "'");
-      std::string value;
-      if (flag->inline_value) {
-        value = *flag->inline_value;
-      } else if (i + 1 < argc) {
-        value = argv[++i];
-      } else {
-        throw std::invalid_argument("--" + flag->name + " needs a value");
-      }
+      std::string value = flags::take_value(*flag, argc, argv, i);
       if (flag->name == "runs") {
         runs = static_cast<int>(flags::parse_number("runs", value, 1, 1000));
       } else if (flag->name == "iters") {

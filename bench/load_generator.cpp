@@ -90,14 +90,7 @@ Options parse_options(int argc, char** argv) {
     std::string argument = argv[i];
     std::optional<flags::Flag> flag = flags::parse_flag(argument);
     if (!flag) throw std::invalid_argument("unexpected argument '" + argument + "'");
-    std::string value;
-    if (flag->inline_value) {
-      value = *flag->inline_value;
-    } else if (i + 1 < argc) {
-      value = argv[++i];
-    } else {
-      throw std::invalid_argument("--" + flag->name + " needs a value");
-    }
+    std::string value = flags::take_value(*flag, argc, argv, i);
     const std::string& name = flag->name;
     auto number = [&](std::uint64_t minimum, std::uint64_t maximum) {
       return flags::parse_number(name, value, minimum, maximum);

@@ -30,22 +30,14 @@ import sys
 import unittest
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from harness import CLIENT, EXPECTED_INNER, EXPECTED_OUTER, GO_PEER, REPO_ROOT
+
 DOCS = REPO_ROOT / "docs"
 PROTOCOL = DOCS / "protocol.md"
 TUTORIAL = DOCS / "tutorial.md"
 DIAGRAMS = DOCS / "diagrams.md"
 # The tutorial's text, where the repository sits beside shared/ (as in CI).
 TUTORIAL_TEXT = REPO_ROOT.parent / "shared" / "tutorial" / "networking-in-go.txt"
-
-
-def _path_from_env(name, default):
-    path = Path(os.environ.get(name, default))
-    return path if path.is_absolute() else REPO_ROOT / path
-
-
-CLIENT = _path_from_env("BIN_DIR", "build/release/bin") / "client"
-GO_PEER = _path_from_env("GO_PEER", "tests/go_peer/go_peer")
 
 DUMP_BEGIN = "<!-- dump:begin -->"
 DUMP_END = "<!-- dump:end -->"
@@ -75,18 +67,6 @@ TUTORIAL_TITLES = [
     "Links",
     "Errata",
 ]
-
-# The sample as Go's %#v prints it, pointer values replaced by 0xADDR.
-EXPECTED_OUTER = (
-    'main.complexData{N:23, S:"string data", '
-    'M:map[string]int{"one":1, "three":3, "two":2}, '
-    "P:[]uint8{0x61, 0x62, 0x63}, C:(*main.complexData)(0xADDR)}"
-)
-EXPECTED_INNER = (
-    '&main.complexData{N:256, S:"Recursive structs? Piece of cake!", '
-    'M:map[string]int{"01":1, "10":2, "11":3}, '
-    "P:[]uint8(nil), C:(*main.complexData)(nil)}"
-)
 
 # ------------------------------------------------------------- helpers --
 
