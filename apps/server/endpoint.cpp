@@ -134,9 +134,9 @@ void Endpoint::refuse(net::Socket& socket, const std::string& reason) {
 // ------------------------------------------------ one connection's loop --
 
 // The tutorial's handleMessages: read a command, run its handler, repeat.
-// Every way out of here closes the connection (the Socket's destructor, when
-// the thread is reaped); no exception leaves, so one connection's trouble
-// never touches another's.
+// Every way out of here closes the connection (ConnectionThreads closes the
+// socket as soon as this returns); no exception leaves, so one connection's
+// trouble never touches another's.
 void Endpoint::handle_messages(Connection& connection) {
   const std::string& peer = connection.peer;
   net::BufferedStream stream(connection.socket.fd());
@@ -150,24 +150,26 @@ void Endpoint::handle_messages(Connection& connection) {
         return;
       }
       command = trim(*line);
-      LOG_VERBOSE("Receive command '", command, "' from ", peer);
+      LOG_VERBOSE("Receive command '", excerpt(command), "' from ", peer);
       run_command(connection, stream, command);
     }
   } catch (const net::TimeoutError& error) {
     LOG("Closing connection from ", peer, ": ", error.what());
   } catch (const net::ProtocolError& error) {
-    LOG("Closing connection from ", peer, " after '", command, "': ", net::describe(error));
+    LOG("Closing connection from ", peer, " after '", excerpt(command),
+        "': ", net::describe(error));
     send_error_reply(stream, error.what());
   } catch (const std::exception& error) {
     if (stopping_) return;  // woken by shutdown(2): nothing to report
-    LOG("Closing connection from ", peer, " after '", command, "': ", net::describe(error));
+    LOG("Closing connection from ", peer, " after '", excerpt(command),
+        "': ", net::describe(error));
   }
 }
 
 void Endpoint::run_command(Connection& connection, net::BufferedStream& stream,
                            const std::string& command) {
   std::optional<Handler> handler = find_handler(command);
-  if (!handler) throw net::ProtocolError("unknown command '" + command + "'");
+  if (!handler) throw net::ProtocolError("unknown command '" + excerpt(command) + "'");
   connection.busy = true;
   stream.set_deadline(std::chrono::steady_clock::now() + options_.message_timeout);
   (*handler)(stream);
@@ -182,6 +184,15 @@ std::string trim(const std::string& text) {
   if (first == std::string::npos) return "";
   std::size_t last = text.find_last_not_of(space);
   return text.substr(first, last - first + 1);
+}
+
+std::string excerpt(const std::string& text) {
+  constexpr std::size_t kLongest = 64;
+  std::string shown = text.substr(0, kLongest);
+  for (char& c : shown) {
+    if (c < 0x20 || c > 0x7e) c = '?';  // no control bytes for the terminal
+  }
+  return text.size() > kLongest ? shown + "..." : shown;
 }
 
 void send_error_reply(net::BufferedStream& stream, const std::string& reason) {

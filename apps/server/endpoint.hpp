@@ -89,6 +89,11 @@ class Endpoint {
 // Strips spaces, tabs, '\r' and '\n' from both ends ("GOB\r" from telnet).
 std::string trim(const std::string& text);
 
+// What a log line or an error shows of a command a peer sent: at most 64
+// bytes, control bytes and non-ASCII as '?', so that a hostile peer can
+// neither flood the log nor send escape sequences to a terminal.
+std::string excerpt(const std::string& text);
+
 // Sends "ERR <reason>\n" and flushes, ignoring failure: the connection is
 // being closed because of a problem already, and the peer may be gone.
 void send_error_reply(net::BufferedStream& stream, const std::string& reason);

@@ -344,3 +344,10 @@ TEST_CASE("endpoint: request_stop makes serve() return and closes open connectio
   CHECK(client.reply() == std::nullopt);  // the idle connection was closed
   serving.stop_and_join();
 }
+
+TEST_CASE("endpoint: excerpt shows at most 64 bytes of what a peer sent, without control bytes") {
+  CHECK(server::excerpt("STRING") == "STRING");
+  CHECK(server::excerpt("A\x1b[2JB\x7f\xc3\xa9") == "A?[2JB???");
+  std::string long_command(100, 'x');
+  CHECK(server::excerpt(long_command) == std::string(64, 'x') + "...");
+}
