@@ -36,7 +36,7 @@ class FaultInjectionTest(unittest.TestCase):
                 FaultProxy(server.port, chunk=1, delay=0.0005) as proxy:
             code, _, err = self.run_client_via(proxy)
             self.assertEqual(code, 0, err)
-            harness.wait_for_log(server, OUTER)
+            harness.wait_for_log(server, INNER)  # logged after OUTER
             self.assertEqual(struct_lines(server.log()), [OUTER, INNER])
 
     def test_tiny_socket_buffers_and_small_chunks(self):
