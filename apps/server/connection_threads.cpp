@@ -3,6 +3,8 @@
 #include <pthread.h>
 #include <sys/socket.h>
 
+#include "../../common/log.hpp"
+
 namespace server {
 
 ConnectionThreads::~ConnectionThreads() {
@@ -19,7 +21,14 @@ void ConnectionThreads::start(net::Socket socket, std::string peer, Work work) {
       // Named, so that `top -H`, gdb and the tests can tell connection
       // threads from the others.
       ::pthread_setname_np(::pthread_self(), "connection");
-      work(connection);
+      // An exception that left a thread's function would end the whole
+      // process (std::terminate); `work` catches its own, and this catches
+      // what could still escape, such as std::bad_alloc.
+      try {
+        work(connection);
+      } catch (const std::exception& error) {
+        LOG("Connection from ", connection.peer, " ended: ", error.what());
+      }
       // Close at once, not when the thread is joined, so that a finished
       // connection holds no descriptor. Under the lock: shutdown_sockets
       // reads the descriptor.

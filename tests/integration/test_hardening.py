@@ -53,7 +53,7 @@ def connection_threads(pid):
         try:
             with open(f"/proc/{pid}/task/{task}/comm") as comm:
                 count += comm.read().strip() == "connection"
-        except FileNotFoundError:
+        except (FileNotFoundError, ProcessLookupError):
             pass  # the thread ended while we looked
     return count
 
@@ -234,6 +234,46 @@ class DescriptorExhaustionTest(unittest.TestCase):
                     sock.close()
             wait_until(lambda: harness.run_client("127.0.0.1", server.port)[0] == 0, 15,
                        "server did not serve again once descriptors were free")
+
+
+class ClientTimeoutTest(unittest.TestCase):
+    def test_the_client_gives_up_on_a_server_that_never_answers(self):
+        # A listener that accepts (the kernel does it) and never replies.
+        with socket.create_server(("127.0.0.1", 0)) as silent:
+            port = silent.getsockname()[1]
+            result = harness.run_client("127.0.0.1", port, ["--timeout", "1"], timeout=20)
+        self.assertEqual(result.code, 1)
+        self.assertIn("deadline passed", result.stderr)
+
+
+class ResourceLimitTest(unittest.TestCase):
+    def test_the_server_raises_its_descriptor_limit_to_the_hard_limit(self):
+        def low_soft_limit():
+            resource.setrlimit(resource.RLIMIT_NOFILE, (64, 4096))
+
+        with harness.start_server([], preexec_fn=low_soft_limit) as server:
+            with open(f"/proc/{server.pid}/limits") as limits:
+                line = next(l for l in limits if l.startswith("Max open files"))
+            self.assertEqual(line.split()[3:5], ["4096", "4096"])
+
+    @unittest.skipIf(any(name in harness.BIN_DIR.parts for name in ("asan", "tsan")),
+                     "sanitizers reserve terabytes of address space: no address limit fits")
+    def test_a_thread_that_cannot_start_closes_only_its_connection(self):
+        # Too little address space for many 8 MiB thread stacks.
+        def little_address_space():
+            resource.setrlimit(resource.RLIMIT_AS, (96 << 20, 96 << 20))
+
+        with harness.start_server(["--quiet"], preexec_fn=little_address_space) as server:
+            clients = [socket.create_connection(("127.0.0.1", server.port), timeout=10)
+                       for _ in range(40)]
+            try:
+                wait_until(lambda: "Cannot start a thread" in server.log(), 10,
+                           "every thread started: the address limit was not reached")
+            finally:
+                for sock in clients:
+                    sock.close()
+            wait_until(lambda: connection_threads(server.pid) == 0, 10, "threads left")
+            self.assertEqual(harness.run_client("127.0.0.1", server.port).code, 0)
 
 
 class ShutdownTest(unittest.TestCase):
