@@ -107,6 +107,21 @@ struct Client {
   net::BufferedStream stream;
 };
 
+// A listening Endpoint with the tutorial's handlers, served on its own
+// thread for the rest of the test, then stopped and joined.
+struct LiveServer {
+  explicit LiveServer(server::EndpointOptions options = small_options()) : endpoint(options) {
+    add_tutorial_handlers(endpoint, options.max_line);
+    endpoint.listen();
+    serving.emplace(endpoint);
+  }
+  std::uint16_t port() const { return endpoint.port(); }
+
+  QuietLog quiet;
+  server::Endpoint endpoint;
+  std::optional<ServingThread> serving;  // declared last: stopped first
+};
+
 bool starts_with(const std::optional<std::string>& line, std::string_view prefix) {
   return line && line->rfind(prefix, 0) == 0;
 }
@@ -217,14 +232,10 @@ TEST_CASE("endpoint: handle_messages serves STRING, GOB, STRING on one connectio
 // -------------------------------------------------------- a live server --
 
 TEST_CASE("endpoint: a live server answers STRING with \"Thank you.\"") {
-  QuietLog quiet;
-  server::Endpoint endpoint(small_options());
-  add_tutorial_handlers(endpoint, 64);
-  endpoint.listen();
-  REQUIRE(endpoint.port() != 0);
-  ServingThread serving(endpoint);
+  LiveServer live;
+  REQUIRE(live.port() != 0);
 
-  Client client(endpoint.port());
+  Client client(live.port());
   client.send("STRING\nAdditional data.\n");
   CHECK(client.reply() == "Thank you.");
   // The connection stays open for the next command.
@@ -233,13 +244,9 @@ TEST_CASE("endpoint: a live server answers STRING with \"Thank you.\"") {
 }
 
 TEST_CASE("endpoint: an unknown command gets one ERR line, then the connection closes") {
-  QuietLog quiet;
-  server::Endpoint endpoint(small_options());
-  add_tutorial_handlers(endpoint, 64);
-  endpoint.listen();
-  ServingThread serving(endpoint);
+  LiveServer live;
 
-  Client client(endpoint.port());
+  Client client(live.port());
   client.send("NOPE\n");
   std::optional<std::string> reply = client.reply();
   CHECK(starts_with(reply, "ERR "));
@@ -248,13 +255,9 @@ TEST_CASE("endpoint: an unknown command gets one ERR line, then the connection c
 }
 
 TEST_CASE("endpoint: an over-long command line gets ERR, then the connection closes") {
-  QuietLog quiet;
-  server::Endpoint endpoint(small_options());  // max_line 64
-  add_tutorial_handlers(endpoint, 64);
-  endpoint.listen();
-  ServingThread serving(endpoint);
+  LiveServer live;  // max_line 64
 
-  Client client(endpoint.port());
+  Client client(live.port());
   client.send(std::string(100, 'A') + "\n");
   std::optional<std::string> reply = client.reply();
   CHECK(starts_with(reply, "ERR "));
@@ -263,13 +266,9 @@ TEST_CASE("endpoint: an over-long command line gets ERR, then the connection clo
 }
 
 TEST_CASE("endpoint: a GOB message over the size limit gets ERR naming the limit") {
-  QuietLog quiet;
-  server::Endpoint endpoint(small_options());
-  add_tutorial_handlers(endpoint, 64);
-  endpoint.listen();
-  ServingThread serving(endpoint);
+  LiveServer live;
 
-  Client client(endpoint.port());
+  Client client(live.port());
   client.send("GOB\n");
   std::vector<std::uint8_t> announcement = test::unhex("fc ff ff ff ff");  // 4 GiB - 1
   client.stream.write(announcement.data(), announcement.size());
@@ -280,13 +279,9 @@ TEST_CASE("endpoint: a GOB message over the size limit gets ERR naming the limit
 }
 
 TEST_CASE("endpoint: a client that leaves in the middle of a GOB message gets ERR") {
-  QuietLog quiet;
-  server::Endpoint endpoint(small_options());
-  add_tutorial_handlers(endpoint, 64);
-  endpoint.listen();
-  ServingThread serving(endpoint);
+  LiveServer live;
 
-  Client client(endpoint.port());
+  Client client(live.port());
   std::vector<std::uint8_t> sample = test::read_fixture("sample");
   client.send("GOB\n");
   client.stream.write(sample.data(), sample.size() / 2);
@@ -298,51 +293,39 @@ TEST_CASE("endpoint: a client that leaves in the middle of a GOB message gets ER
 }
 
 TEST_CASE("endpoint: a connection silent past the idle timeout is closed") {
-  QuietLog quiet;
   server::EndpointOptions options = small_options();
   options.idle_timeout = 100ms;
-  server::Endpoint endpoint(options);
-  add_tutorial_handlers(endpoint, 64);
-  endpoint.listen();
-  ServingThread serving(endpoint);
+  LiveServer live(options);
 
-  Client client(endpoint.port());
+  Client client(live.port());
   CHECK(client.reply() == std::nullopt);  // we say nothing; the server hangs up
 }
 
 TEST_CASE("endpoint: a client beyond max_connections is told so and closed") {
-  QuietLog quiet;
   server::EndpointOptions options = small_options();
   options.max_connections = 1;
-  server::Endpoint endpoint(options);
-  add_tutorial_handlers(endpoint, 64);
-  endpoint.listen();
-  ServingThread serving(endpoint);
+  LiveServer live(options);
 
-  Client first(endpoint.port());
+  Client first(live.port());
   first.send("STRING\nhello\n");
   REQUIRE(first.reply() == "Thank you.");  // now surely being served
-  Client second(endpoint.port());
+  Client second(live.port());
   CHECK(second.reply() == "ERR too many connections");
   CHECK(second.reply() == std::nullopt);
 }
 
 TEST_CASE("endpoint: request_stop makes serve() return and closes open connections") {
-  QuietLog quiet;
-  server::Endpoint endpoint(small_options());
-  add_tutorial_handlers(endpoint, 64);
-  endpoint.listen();
-  ServingThread serving(endpoint);
+  LiveServer live;
 
-  Client client(endpoint.port());
+  Client client(live.port());
   client.send("STRING\nhello\n");
   REQUIRE(client.reply() == "Thank you.");  // the connection is being served, idle now
 
-  endpoint.request_stop();
-  CHECK(serving.returned_within(10s));
-  CHECK_FALSE(serving.failed());
+  live.endpoint.request_stop();
+  CHECK(live.serving->returned_within(10s));
+  CHECK_FALSE(live.serving->failed());
   CHECK(client.reply() == std::nullopt);  // the idle connection was closed
-  serving.stop_and_join();
+  live.serving->stop_and_join();
 }
 
 TEST_CASE("endpoint: excerpt shows at most 64 bytes of what a peer sent, without control bytes") {
