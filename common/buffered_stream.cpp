@@ -28,14 +28,15 @@ void BufferedStream::wait_until_ready(short events) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline_ - Clock::now());
     if (left.count() <= 0) throw TimeoutError("deadline passed: the peer is too slow or silent");
     pollfd waiting{fd_, events, 0};
-    // Round up so that a deadline 0.4 ms away does not become a busy loop.
+    // +1: the cast above dropped the fraction of a millisecond; waking a
+    // little late is better than waking early and polling again at once.
     int ready = ::poll(&waiting, 1, static_cast<int>(left.count()) + 1);
     if (ready > 0) return;  // readable, writable, or an error recv/send will report
     if (ready < 0 && errno != EINTR) throw_errno("poll");
   }
 }
 
-// One recv() into the free end of the read buffer; 0 means end of stream.
+// One recv() into the read buffer; 0 means end of stream.
 // Only called when the buffer has been fully handed out, so it starts over
 // at the front and the buffer never grows.
 std::size_t BufferedStream::fill() {
