@@ -1,7 +1,5 @@
 #include "types.hpp"
 
-#include <functional>
-
 #include "../error.hpp"
 
 namespace gob {
@@ -139,8 +137,8 @@ namespace {
 
 // Reads the (delta, value) pairs of one struct whose fields are numbered 0
 // to field_count - 1, calling read_field(number) for each; stops at the 0.
-void read_struct_fields(WireReader& in, int field_count,
-                        const std::function<void(int)>& read_field) {
+template <class ReadField>
+void read_struct_fields(WireReader& in, int field_count, ReadField&& read_field) {
   int number = -1;
   while (std::uint64_t delta = in.get_uint()) {
     if (delta > static_cast<std::uint64_t>(field_count - 1 - number)) {
