@@ -34,7 +34,6 @@
 // BufferedStream::read_line, called once poll() says the reply has come.
 #include <poll.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 
 #include <algorithm>
 #include <atomic>
@@ -186,37 +185,20 @@ struct Totals {
   }
 };
 
-// For the timed part: the run's deadline moves from BufferedStream, which
-// would call poll() before every recv() and send() to honour it, to the
-// socket's own timeouts (SO_RCVTIMEO, SO_SNDTIMEO), which cost nothing until
-// they expire. Two system calls fewer per round trip leave more of the
-// shared CPU to the server being measured. drive() reads only after poll()
-// has seen the reply arrive, so the socket timeout is a backstop for a
-// server that stops in the middle of a reply or stops reading GOB batches.
-void stop_waiting_in_buffered_stream(Connection& connection, const Workload& work) {
-  auto left = std::chrono::duration_cast<std::chrono::microseconds>(work.deadline - Clock::now());
-  timeval timeout{};
-  timeout.tv_sec = static_cast<time_t>(std::max<std::int64_t>(left.count(), 1) / 1'000'000);
-  timeout.tv_usec = static_cast<suseconds_t>(std::max<std::int64_t>(left.count(), 1) % 1'000'000);
-  for (int option : {SO_RCVTIMEO, SO_SNDTIMEO}) {
-    if (::setsockopt(connection.socket.fd(), SOL_SOCKET, option, &timeout, sizeof timeout) < 0) {
-      net::throw_errno("setsockopt");
-    }
-  }
-  connection.stream->set_deadline(std::nullopt);
-}
-
 // Opens the connection and does one untimed STRING round trip.
 void open_and_warm_up(Connection& connection, const Workload& work) {
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(work.deadline - Clock::now());
   connection.socket = net::connect_to(work.options.host, work.options.port,
                                       std::max(left, std::chrono::milliseconds(1)));
   connection.stream = std::make_unique<net::BufferedStream>(connection.socket.fd());
-  // Every wait inside BufferedStream ends at the run's deadline at the latest.
+  // Every wait inside BufferedStream ends at the run's deadline at the
+  // latest. That costs no system call per read (BufferedStream sets the
+  // socket's receive timeout only a few times per deadline), and drive()
+  // reads only once poll() has seen a reply arrive: the deadline is a
+  // backstop for a server that stops in the middle of a reply.
   connection.stream->set_deadline(work.deadline);
   send_string_request(connection);
   read_string_reply(connection);
-  stop_waiting_in_buffered_stream(connection, work);
 }
 
 // The timed part for the connections in [begin, end): keep every one of

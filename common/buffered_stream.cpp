@@ -2,6 +2,7 @@
 
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -17,21 +18,65 @@ BufferedStream::BufferedStream(int fd, std::size_t buffer_size)
 
 // ------------------------------------------------------------- reading --
 
-// Why poll() and not SO_RCVTIMEO: a socket timeout restarts at every read,
-// so it bounds only the silence between two bytes; a peer that trickles one
-// byte just before each timeout would hold the connection forever. poll()
-// with the time left until an absolute deadline bounds the whole message,
-// which is what Go's SetDeadline means.
-void BufferedStream::wait_until_ready(short events) {
-  if (!deadline_) return;  // no deadline: the blocking call itself waits
+// How long to wait, and how. Go's SetDeadline is absolute: the whole
+// message must arrive before it. The two ways a POSIX program bounds a wait:
+//
+//   poll() with the time left, then recv(): exact, but two system calls for
+//   every wait, and on a request-reply connection every read waits.
+//   SO_RCVTIMEO, then a plain blocking recv(): one system call, but the
+//   timeout is relative and starts over with each recv(), so on its own it
+//   bounds only the silence between two bytes. A peer that trickles one
+//   byte just before each timeout would hold the connection forever.
+//
+// Reads take the second, made absolute: before each recv() the socket's
+// timeout is checked against the time left (bound_receive_wait), so no
+// recv() can sleep past the deadline, and a recv() that times out early
+// comes back to find out whether the deadline has really passed. The
+// timeout is changed only when it no longer fits the time left, so a steady
+// exchange pays no extra system call. Writes rarely wait at all (flush
+// tries first), and use poll() when they must (wait_until_writable).
+
+std::chrono::milliseconds BufferedStream::time_left() const {
+  // Rounded up: a wait that ends a little late is better than one that ends
+  // a fraction of a millisecond early and has to start again.
+  auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline_ - Clock::now());
+  if (left.count() <= 0) throw TimeoutError("deadline passed: the peer is too slow or silent");
+  return left;
+}
+
+void BufferedStream::bound_receive_wait() {
+  std::chrono::milliseconds wanted{0};  // 0: no timeout, as SO_RCVTIMEO spells it
+  if (deadline_) {
+    std::chrono::milliseconds left = time_left();
+    // The timeout already set serves while it ends before the deadline and
+    // is not far shorter than the time left (then it would wake us for
+    // nothing).
+    if (receive_timeout_ <= left && receive_timeout_ * 4 >= left) return;
+    // Half the time left, so that it still ends in time for the reads that
+    // follow: under one deadline it changes a few times in all (halving),
+    // not before every read.
+    wanted = std::max(left / 2, std::chrono::milliseconds(1));
+  } else if (receive_timeout_.count() == 0) {
+    return;  // no deadline, and no timeout of ours on the socket
+  }
+  timeval timeout{};
+  timeout.tv_sec = static_cast<time_t>(wanted.count() / 1000);
+  timeout.tv_usec = static_cast<suseconds_t>(wanted.count() % 1000 * 1000);
+  if (::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout) < 0) {
+    throw_errno("setsockopt(SO_RCVTIMEO)");
+  }
+  receive_timeout_ = wanted;
+}
+
+void BufferedStream::wait_until_writable() {
+  if (!deadline_) return;  // no deadline: the blocking send itself waits
   while (true) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline_ - Clock::now());
-    if (left.count() <= 0) throw TimeoutError("deadline passed: the peer is too slow or silent");
-    pollfd waiting{fd_, events, 0};
-    // +1: the cast above dropped the fraction of a millisecond; waking a
-    // little late is better than waking early and polling again at once.
-    int ready = ::poll(&waiting, 1, static_cast<int>(left.count()) + 1);
-    if (ready > 0) return;  // readable, writable, or an error recv/send will report
+    pollfd waiting{fd_, POLLOUT, 0};
+    // At most a minute per poll(), so that the count fits an int; the loop
+    // goes on polling until the deadline.
+    auto wait = std::min(time_left(), std::chrono::milliseconds(60'000));
+    int ready = ::poll(&waiting, 1, static_cast<int>(wait.count()));
+    if (ready > 0) return;  // writable, or an error send() will report
     if (ready < 0 && errno != EINTR) throw_errno("poll");
   }
 }
@@ -43,13 +88,16 @@ std::size_t BufferedStream::fill() {
   read_pos_ = 0;
   read_end_ = 0;
   while (true) {
-    wait_until_ready(POLLIN);
+    bound_receive_wait();
     ssize_t received = ::recv(fd_, read_buffer_.get(), read_capacity_, 0);
     if (received >= 0) {
       read_end_ = static_cast<std::size_t>(received);
       return read_end_;
     }
-    if (errno != EINTR) throw_errno("recv");
+    bool timed_out = (errno == EAGAIN || errno == EWOULDBLOCK) && receive_timeout_.count() > 0;
+    // A timed-out recv() goes round again: bound_receive_wait() throws if
+    // the deadline has passed, and sets the time that is left if not.
+    if (errno != EINTR && !timed_out) throw_errno("recv");
   }
 }
 
@@ -139,7 +187,7 @@ void BufferedStream::flush() {
     if (sent >= 0) {
       sent_total += static_cast<std::size_t>(sent);
     } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
-      wait_until_ready(POLLOUT);
+      wait_until_writable();
     } else if (errno != EINTR) {
       write_error_ = errno;
       throw_errno("send");

@@ -70,7 +70,9 @@ class BufferedStream {
 
  private:
   std::size_t fill();
-  void wait_until_ready(short events);
+  void bound_receive_wait();
+  void wait_until_writable();
+  std::chrono::milliseconds time_left() const;  // throws TimeoutError at 0
 
   int fd_;
   // Not a std::vector: a vector zero-fills its bytes, which makes the kernel
@@ -83,6 +85,9 @@ class BufferedStream {
   std::vector<std::uint8_t> write_buffer_;
   int write_error_ = 0;  // errno of the first failed send; sticky
   std::optional<Clock::time_point> deadline_;
+  // What SO_RCVTIMEO is set to on the socket (0: none), so that it is set
+  // again only when it must change.
+  std::chrono::milliseconds receive_timeout_{0};
 };
 
 }  // namespace net

@@ -284,6 +284,34 @@ TEST_CASE("stream: a silent peer meets the deadline") {
   CHECK(stream.read_line(100) == "late");
 }
 
+TEST_CASE("stream: a peer that trickles bytes still meets the deadline, which is absolute") {
+  // 40 bytes, one every 25 ms, then the newline: a whole line after about a
+  // second, and never a pause as long as the deadline. A timeout that
+  // started over with every byte would return the line; an absolute
+  // deadline ends the read after about 200 ms.
+  test::SocketPair pair = test::make_socket_pair();
+  std::string slow_line(40, 'x');
+  test::Peer peer(std::move(pair.theirs), test::bytes_of(slow_line + "\n"), 1,
+                  AfterSending::kKeepOpen, 25ms);
+  net::BufferedStream stream(pair.ours.fd());
+  stream.set_deadline(std::chrono::steady_clock::now() + 200ms);
+  CHECK_THROWS_AS(stream.read_line(100), net::TimeoutError);
+}
+
+TEST_CASE("stream: a deadline moved later lets a read wait longer again") {
+  // The receive timeout set for a short deadline must not stay behind and
+  // cut a later, longer wait short.
+  test::SocketPair pair = test::make_socket_pair();
+  net::BufferedStream stream(pair.ours.fd());
+  stream.set_deadline(std::chrono::steady_clock::now() + 20ms);
+  CHECK_THROWS_AS(stream.read_line(100), net::TimeoutError);
+  // Pauses of 30 ms between the bytes: longer than that short deadline.
+  test::Peer peer(std::move(pair.theirs), test::bytes_of("late\n"), 1, AfterSending::kKeepOpen,
+                  30ms);
+  stream.set_deadline(soon());
+  CHECK(stream.read_line(100) == "late");
+}
+
 TEST_CASE("stream: a peer that does not read makes a flush meet the deadline") {
   test::SocketPair pair = test::make_socket_pair();  // nobody reads pair.theirs
   net::BufferedStream stream(pair.ours.fd());
