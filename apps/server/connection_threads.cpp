@@ -68,8 +68,15 @@ void ConnectionThreads::reap_finished() {
 void ConnectionThreads::shutdown_sockets(bool busy_ones_too) {
   std::lock_guard lock(mutex_);
   for (Connection& connection : connections_) {
-    if (!connection.finished && (busy_ones_too || !connection.busy)) {
+    if (connection.finished) continue;
+    if (busy_ones_too) {
       ::shutdown(connection.socket.fd(), SHUT_RDWR);
+    } else if (!connection.busy) {
+      // Only the reading side: that is enough to wake a thread waiting for
+      // its next command (its recv() sees end of stream), and a thread that
+      // has just read a command but not yet marked itself busy can still
+      // send that command's reply.
+      ::shutdown(connection.socket.fd(), SHUT_RD);
     }
   }
 }

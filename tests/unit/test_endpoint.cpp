@@ -334,3 +334,23 @@ TEST_CASE("endpoint: excerpt shows at most 64 bytes of what a peer sent, without
   std::string long_command(100, 'x');
   CHECK(server::excerpt(long_command) == std::string(64, 'x') + "...");
 }
+
+TEST_CASE("connection threads: a thread woken by a graceful stop can still send its reply") {
+  // The thread plays one that had just read a command when the stop came,
+  // before it could mark itself busy: the stop wakes it (end of stream),
+  // and the reply it then sends must still reach the client.
+  test::SocketPair pair = test::make_socket_pair();
+  server::ConnectionThreads threads;
+  std::atomic<bool> woken{false};
+  threads.start(std::move(pair.ours), "test peer", [&woken](server::Connection& connection) {
+    net::BufferedStream stream(connection.socket.fd());
+    stream.set_deadline(std::chrono::steady_clock::now() + 10s);
+    woken = !stream.read_line(100).has_value();  // end of stream: the stop
+    stream.write("Thank you.\n");
+    stream.flush();
+  });
+  test::Receiver client(std::move(pair.theirs));
+  threads.stop_all(5s);
+  CHECK(woken);
+  CHECK(test::hex(client.finish()) == test::hex(test::bytes_of("Thank you.\n")));
+}
