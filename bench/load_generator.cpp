@@ -195,7 +195,8 @@ void open_and_warm_up(Connection& connection, const Workload& work) {
   // latest. That costs no system call per read (BufferedStream sets the
   // socket's receive timeout only a few times per deadline), and drive()
   // reads only once poll() has seen a reply arrive: the deadline is a
-  // backstop for a server that stops in the middle of a reply.
+  // backstop for a server that stops in the middle of a reply, or stops
+  // reading GOB batches (a flush then waits for the deadline at most).
   connection.stream->set_deadline(work.deadline);
   send_string_request(connection);
   read_string_reply(connection);
