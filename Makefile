@@ -2,6 +2,8 @@
 # make test       builds everything and runs every test (unit, integration, Go interop)
 # make asan       the same under AddressSanitizer + UndefinedBehaviorSanitizer
 # make tsan       the same under ThreadSanitizer
+# make deps       installs what the tests need (doctest-dev, golang-go), as
+#                 `make test` does by itself when they are missing
 # make clean      removes what the build made
 #
 # Objects go to build/<variant>/, so the sanitizer builds never mix with the
@@ -36,17 +38,20 @@ CLIENT_BIN := $(BUILD)/bin/client
 UNIT_BIN   := $(BUILD)/bin/unit_tests
 GO_PEER    := tests/go_peer/go_peer
 
-.PHONY: all test unit integration asan tsan clean
+.PHONY: all test unit integration asan tsan clean deps test-deps
 # Keep object files that only a pattern rule needed (make would delete them).
 .SECONDARY:
 all: server client
 
 # The top-level ./server and ./client are the normal build's, copied up so
-# that `make && ./server` works as the tutorial's `go run` does.
+# that `make && ./server` works as the tutorial's `go run` does. Copied to a
+# temporary name and renamed over the old one: a rename replaces the
+# directory entry, so a ./server still running from the old file keeps
+# serving, where writing into that file would fail ("Text file busy").
 server: $(SERVER_BIN)
-	cp $< $@
+	cp $< $@.new && mv -f $@.new $@
 client: $(CLIENT_BIN)
-	cp $< $@
+	cp $< $@.new && mv -f $@.new $@
 
 $(SERVER_BIN): $(call objects,apps/server/main.cpp) $(SERVER_OBJECTS) $(COMMON_OBJECTS)
 	@mkdir -p $(dir $@)
@@ -62,6 +67,20 @@ $(BUILD)/%.o: %.cpp
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXFLAGS) $(DEPFLAGS) -c $< -o $@
 
+# What the tests need beyond g++, make and python3 (tests/deps.sh says what
+# each package is for). Checked before anything of the tests is compiled:
+# missing packages are installed as root or with `sudo -n`, or make stops
+# with the one command to run. DEPS picks the groups: `make deps DEPS="test fuzz"`.
+DEPS ?= test
+deps:
+	@tests/deps.sh install $(DEPS)
+test-deps:
+	@tests/deps.sh install test
+
+# Order-only (after the |): the check runs first, but passing it never makes
+# make rebuild these files.
+$(TEST_OBJECTS) $(GO_PEER): | test-deps
+
 # The Go peer for the interoperability tests (Debian's golang-go, GOPATH mode).
 $(GO_PEER): tests/go_peer/main.go
 	cd tests/go_peer && GOCACHE=$(CURDIR)/build/gocache GO111MODULE=off go build -o go_peer .
@@ -70,7 +89,7 @@ $(GO_PEER): tests/go_peer/main.go
 
 # One after the other: the integration tests start servers and a thousand
 # connections, and should not share the machine with the unit tests.
-test:
+test: test-deps
 	$(MAKE) unit
 	$(MAKE) integration
 	@python3 tests/summary.py $(BUILD)/results
@@ -91,7 +110,7 @@ tsan:
 	$(MAKE) VARIANT=tsan test
 
 clean:
-	rm -rf build server client $(GO_PEER)
+	rm -rf build server client server.new client.new $(GO_PEER)
 
 # Targets that live beside what they build: benchmarks, docs, exercises, fuzzing.
 -include bench/bench.mk docs/docs.mk tests/fuzz/fuzz.mk

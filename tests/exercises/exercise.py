@@ -21,10 +21,12 @@ the two kinds of test start, wait for and stop servers the same way.
 
 import io
 import os
+import re
 import socket
 import subprocess
 import sys
 import threading
+import time
 import traceback
 from pathlib import Path
 
@@ -63,17 +65,57 @@ def check(condition, message):
 
 def build(*targets):
     """Runs `make -j2 TARGETS` in the tree; CannotJudge with the compiler's
-    output when it fails."""
+    first errors when it fails."""
     argv = ["make", "-j2", *targets]
     done = subprocess.run(argv, cwd=REPO_ROOT, env=submake.environment(),
                           stdin=subprocess.DEVNULL,
                           capture_output=True, text=True)
     if done.returncode != 0:
         output = (done.stdout + done.stderr).strip().splitlines()
-        raise CannotJudge(f"`{' '.join(argv)}` failed:\n" + "\n".join(output[-60:]))
+        raise CannotJudge(f"`{' '.join(argv)}` failed:\n" + first_errors(output))
+
+
+# A compiler or linker error line: "file.cpp:12:5: error: ...", "fatal error",
+# "undefined reference to ...". Lines that lead up to one (included from,
+# in instantiation of, required from, In function) belong to it.
+_ERROR_LINE = re.compile(r"(:\d+:\d+: (fatal )?error:)|(: error:)|(undefined reference to)")
+_LEAD_IN = re.compile(r"^(In file included from|\s+from |.*: In (member |static )?function|"
+                      r".*: In instantiation of|.*:\s+required from|.*: In constructor|"
+                      r".*: In lambda function|.*: At global scope)")
+
+SHOWN_ERROR_LINES = 40
+
+
+def first_errors(output):
+    """The part of a failed build's output a student needs first: the first
+    error with what leads up to it and what follows, not the tail, which
+    for a template error is a screenful of notes."""
+    first = next((i for i, line in enumerate(output) if _ERROR_LINE.search(line)), None)
+    if first is None:
+        return "\n".join(output[-SHOWN_ERROR_LINES:])
+    start = first
+    while start > 0 and _LEAD_IN.match(output[start - 1]):
+        start -= 1
+    shown = output[start:start + SHOWN_ERROR_LINES]
+    errors = sum(1 for line in output if _ERROR_LINE.search(line))
+    more = len(output) - start - len(shown)
+    text = "\n".join(shown)
+    if more > 0:
+        text += (f"\n... {more} more lines ({errors} error lines in all). "
+                 "Fix the first error first; run `make` to see everything.")
+    return text
 
 
 # -------------------------------------------------------- conversations --
+
+# Said when no reply comes: the usual reason, in this course, is a reply
+# written into the BufferedStream and never flushed out of it.
+SILENCE_HINT = (
+    "Nothing came back in {seconds} s. Does the handler write a reply, and then call "
+    "stream.flush()? Until flush(), the reply waits in the BufferedStream's buffer "
+    "(the tutorial's bold warning about buffered writers). Or does it wait to read "
+    "something the client never sends?")
+
 
 def expect_line(sock, expected, what):
     """Reads one line from `sock` and checks it is `expected` (bytes, with
@@ -81,8 +123,9 @@ def expect_line(sock, expected, what):
     answer, with what arrived instead in the message."""
     try:
         line = harness.read_line(sock, timeout=REPLY_SECONDS)
-    except TimeoutError as error:
-        raise NotDone(f"{what}: expected {expected!r}; {error}") from None
+    except TimeoutError:
+        raise NotDone(f"{what}: expected {expected!r}. "
+                      + SILENCE_HINT.format(seconds=REPLY_SECONDS)) from None
     except OSError as error:
         raise NotDone(f"{what}: expected {expected!r}; the connection failed: {error}") from None
     if line == expected:
@@ -96,7 +139,9 @@ def read_reply(sock, what):
     """The next line from `sock` (with its ending), or NotDone if none comes."""
     try:
         line = harness.read_line(sock, timeout=REPLY_SECONDS)
-    except (TimeoutError, OSError) as error:
+    except TimeoutError:
+        raise NotDone(f"{what}: no reply. " + SILENCE_HINT.format(seconds=REPLY_SECONDS)) from None
+    except OSError as error:
         raise NotDone(f"{what}: no reply: {error}") from None
     check(line, f"{what}: the server closed the connection without a reply")
     check(line.endswith(b"\n"), f"{what}: no complete reply line; got {line!r} and then the end")
@@ -110,6 +155,35 @@ def expect_in_log(server, text, count=1, what="the server's log"):
         return server.wait_for_log(text, count, seconds=REPLY_SECONDS)
     except AssertionError as error:
         raise NotDone(f"{what}: {error}") from None
+
+
+def expect_sample_in_log(server, what="the tutorial's struct in the server's log"):
+    """Waits until the server has logged the tutorial's sample, outer and
+    inner struct. Fields a student added after C (exercise 8, the "beef up
+    complexData" tip) may follow: this checks the tutorial's fields, not the
+    whole line, so another exercise cannot undo this one."""
+    deadline = time.monotonic() + REPLY_SECONDS
+    while True:
+        structs = harness.logged_structs(server.log())
+        if any(is_sample(outer, inner) for outer, inner in structs):
+            return
+        if time.monotonic() > deadline:
+            seen = "\n  ".join(f"{outer}\n  {inner}" for outer, inner in structs) or "nothing"
+            raise NotDone(f"{what}: expected\n  {harness.EXPECTED_OUTER}\n  "
+                          f"{harness.EXPECTED_INNER}\n(more fields may follow C); logged:\n  {seen}")
+        time.sleep(0.05)
+
+
+def is_sample(outer, inner):
+    """Whether a logged (outer, inner) pair is the tutorial's sample, with
+    any fields after C allowed."""
+    return (_with_extra_fields(harness.EXPECTED_OUTER).fullmatch(outer) is not None
+            and _with_extra_fields(harness.EXPECTED_INNER).fullmatch(inner) is not None)
+
+
+def _with_extra_fields(expected):
+    """A pattern for `expected` (ending in "}") followed by ", Name:value" fields."""
+    return re.compile(re.escape(expected[:-1]) + r"(, [A-Z]\w*:.*)?\}")
 
 
 def read_gob_uint(stream):

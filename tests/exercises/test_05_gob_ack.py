@@ -6,14 +6,36 @@ client cannot know whether the struct arrived. The test checks both sides:
   - server: "GOB\\n" and a Go-encoded struct (tests/fixtures/sample.gob)
     -> "OK\\n" once the value is decoded; the struct is logged as before, and
     the connection goes on serving commands (a STRING request after it);
+  - server: a GOB request whose value is cut short (the client half-closes
+    the connection before its last bytes) gets no "OK": the
+    acknowledgement says the value was decoded, so it must not come before;
   - client: against ./server, ./client exits 0 and logs
     "GOB request: got a response: OK";
   - client: against a stand-in server that reads the GOB request and closes
     without "OK", ./client must notice and exit with status 1.
 """
 
+import socket
+
 import exercise
-from exercise import FakeServer, check, expect_in_log, expect_line, harness
+from exercise import FakeServer, check, expect_line, harness
+
+
+def expect_no_ok_for_truncated_value(server):
+    sample = harness.read_fixture("sample.gob")
+    with harness.connect(server.port) as sock:
+        sock.sendall(b"GOB\n" + sample[:-4])
+        sock.shutdown(socket.SHUT_WR)  # the value can never be completed now
+        try:
+            replies = harness.read_until_closed(sock, timeout=exercise.REPLY_SECONDS)
+        except TimeoutError as error:
+            raise exercise.NotDone(f"a GOB request whose value was cut short: {error}; the "
+                                   "server should end the connection when the value cannot "
+                                   "be completed") from None
+    check(b"OK" not in replies,
+          f"a GOB request whose value was cut short got {replies!r}: an OK sent before "
+          "decoder.decode(...) has returned tells the client that a value arrived when "
+          "it did not. Answer only after the whole value is decoded.")
 
 
 def test():
@@ -24,7 +46,8 @@ def test():
             sock.sendall(b"GOB\n" + harness.read_fixture("sample.gob") + b"STRING\nafter it\n")
             expect_line(sock, b"OK\n", "the reply to a GOB request")
             expect_line(sock, b"Thank you.\n", "a STRING request after the GOB request")
-        expect_in_log(server, harness.EXPECTED_OUTER, what="the decoded struct in the log")
+        exercise.expect_sample_in_log(server, what="the decoded struct in the log")
+        expect_no_ok_for_truncated_value(server)
 
         result = harness.run_client("127.0.0.1", server.port, ["--timeout", "5"])
         check(result.code == 0, f"./client failed against ./server:\n{result.stderr}")

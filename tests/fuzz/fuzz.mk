@@ -20,6 +20,7 @@ FUZZ_LIBRARY_OBJECTS = $(COMMON_OBJECTS) $(SERVER_OBJECTS)
 
 .PHONY: fuzz fuzz-build fuzz-run fuzz-regressions
 fuzz:
+	@tests/deps.sh install fuzz
 	$(MAKE) VARIANT=fuzz CXX=clang++ fuzz-run
 fuzz-regressions:
 	$(MAKE) VARIANT=fuzz CXX=clang++ fuzz-replay
