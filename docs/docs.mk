@@ -8,10 +8,15 @@
 #   make exercise N=3          grades exercise 3 of docs/exercises.md
 #   make exercises             grades them all: your progress
 #   make exercises-proof       proves every exercise: its test fails on the
-#                              tree as it is and passes with its patch (CI)
+#                              tree as it is and passes with its patch, and
+#                              all patches together pass every test (CI)
+#   make answer-key DEST=DIR   this tree with all nine reference solutions
+#   make handout DEST=DIR      the course without the reference solutions
+#   make handout-test          makes one and checks it as a student uses it (CI)
 #   make compile_commands.json for clangd / VS Code (Debian's bear)
 
-.PHONY: demo demo-netns demo-netns-test exercise exercises exercises-proof compile_commands.json
+.PHONY: demo demo-netns demo-netns-test exercise exercises exercises-proof answer-key handout handout-test \
+        compile_commands.json
 
 demo: server client
 	@python3 tests/demo/demo.py
@@ -37,6 +42,19 @@ exercises:
 
 exercises-proof:
 	@python3 tests/exercises/prove.py
+
+answer-key:
+	@if [ -z "$(DEST)" ]; then \
+	  echo "Where to? make answer-key DEST=DIR (a directory that does not exist yet)"; exit 2; fi
+	@python3 tests/exercises/prove.py --answer-key "$(DEST)"
+
+handout:
+	@if [ -z "$(DEST)" ]; then \
+	  echo "Where to? make handout DEST=DIR (a directory that does not exist yet)"; exit 2; fi
+	@python3 tests/exercises/handout.py "$(DEST)"
+
+handout-test:
+	@tests/exercises/check_handout.sh
 
 # bear records every compiler command of a real build. The build goes to
 # build/compile_commands/ (same flags as the normal one), so that -B rebuilds

@@ -4,6 +4,8 @@ acceptance test can tell.
 
   python3 tests/exercises/prove.py           (make exercises-proof, run by CI)
   python3 tests/exercises/prove.py --status  (make exercises: your progress)
+  python3 tests/exercises/prove.py --answer-key DEST
+                                             (make answer-key: all nine solved)
 
 The proof, for every exercise N (tests/exercises/test_NN_NAME.py together
 with docs/exercises/NN-NAME.patch):
@@ -11,8 +13,15 @@ with docs/exercises/NN-NAME.patch):
      (exit status 1: the behaviour is missing; an ERROR, status 2, is no
      proof of anything and counts as a failure);
   2. in a copy of that copy with the patch applied, it says PASS.
+Then the answer key: in one more copy, every patch applied one after the
+other, in order (the tree a teacher gets by solving all nine), where every
+acceptance test must say PASS: a solved exercise stays solved whatever else
+is solved. That counts as one more line, "answer key".
 It prints a line per exercise and a last line "exercises: P passed, F failed",
-and exits 1 if any exercise failed.
+and exits 1 if anything failed.
+
+In a handout (make handout), which has the tests but not the patches,
+--status works as everywhere and the proof says there is nothing to prove.
 
 The scratch copy holds the files git knows about, committed or not, plus
 new files git does not ignore (`git ls-files --cached --others
@@ -84,6 +93,9 @@ def find_exercises():
     if not guide:
         problems.append(f"{GUIDE} is missing")
     exercises = []
+    if is_handout():
+        return [Exercise(number, name, test, None)
+                for number, (name, test) in sorted(tests.items())], problems
     for number in sorted(set(tests) | set(patches)):
         if number not in patches:
             problems.append(f"exercise {number}: {tests[number][1]} has no patch in {PATCHES_DIR}/")
@@ -97,6 +109,11 @@ def find_exercises():
         name, test = tests[number]
         exercises.append(Exercise(number, name, test, patches[number]))
     return exercises, problems
+
+
+def is_handout():
+    """A handout has the graders but no reference solutions at all."""
+    return not (REPO_ROOT / PATCHES_DIR).is_dir()
 
 
 # ------------------------------------------------------------ copying --
@@ -131,15 +148,21 @@ def copy_tree(source, files, destination):
         shutil.copy2(source / name, target, follow_symlinks=False)
 
 
-def apply_patch(patch, tree):
-    """Applies `patch` to `tree`; returns an error message, or None."""
+def apply_patch(patch, tree, after_others=False):
+    """Applies `patch` to `tree`; returns an error message, or None.
+
+    `after_others`: the tree already has other exercises' patches. Two
+    exercises may add lines a few lines apart (two commands registered in
+    the same function), so there each hunk needs only its nearest line of
+    context on either side to match (git apply -C1), not all three."""
     if shutil.which("git"):
         # Outside any repository git apply is a plain patch tool; the
         # ceiling keeps it from finding a repository above the scratch dir.
         env = dict(os.environ, GIT_CEILING_DIRECTORIES=str(tree.parent))
-        argv = ["git", "apply", str(patch)]
+        argv = ["git", "apply", *(["-C1"] if after_others else []), str(patch)]
     elif shutil.which("patch"):
-        env, argv = None, ["patch", "-p1", "--batch", "--forward", "--silent", "-i", str(patch)]
+        env, argv = None, ["patch", "-p1", "--batch", "--forward", "--silent",
+                           *(["--fuzz=2"] if after_others else ["--fuzz=0"]), "-i", str(patch)]
     else:
         return "neither git nor patch is installed"
     done = subprocess.run(argv, cwd=tree, env=env, capture_output=True, text=True)
@@ -199,6 +222,12 @@ def prove(exercises, problems):
                   flush=True)
             passed += ok
             failed += not ok
+        key_started = time.monotonic()
+        ok, message = prove_answer_key(exercises, base, scratch / "answer-key")
+        print(f"answer key (all {len(exercises)} patches in order): {'ok' if ok else 'FAILED'} "
+              f"[{time.monotonic() - key_started:.0f} s]: {message}", flush=True)
+        passed += ok
+        failed += not ok
         print(f"exercises: {passed} passed, {failed} failed "
               f"({time.monotonic() - started:.0f} s)")
         return 0 if failed == 0 else 1
@@ -227,6 +256,52 @@ def prove_one(exercise, base, solved):
     return True, "NOT DONE without the patch, PASS with it"
 
 
+def prove_answer_key(exercises, base, solved):
+    """Every patch applied in order to one copy; every test must PASS there."""
+    problem = write_answer_key(exercises, base, solved)
+    if problem:
+        return False, problem
+    wrong = []
+    for exercise in exercises:
+        verdict, output = run_test(solved, exercise)
+        if verdict != PASS:
+            wrong.append(f"{exercise.label()} says {VERDICTS[verdict]}\n{indented(output)}")
+    if wrong:
+        return False, "with every patch applied:\n" + "".join(wrong)
+    shutil.rmtree(solved, ignore_errors=True)
+    return True, "every patch applies in order, and every test says PASS"
+
+
+def write_answer_key(exercises, source, destination):
+    """Copies `source` to `destination` and applies every patch in order;
+    returns an error message, or None."""
+    shutil.copytree(source, destination, symlinks=True)
+    for exercise in exercises:
+        problem = apply_patch(destination / exercise.patch, destination, after_others=True)
+        if problem:
+            return f"{exercise.patch} does not apply after the patches before it:\n{indented(problem)}"
+    return None
+
+
+def answer_key(exercises, destination):
+    """make answer-key DEST=DIR: this tree with every exercise solved."""
+    if destination.exists():
+        print(f"answer-key: {destination} exists already; choose a new directory")
+        return 2
+    scratch = Path(tempfile.mkdtemp(prefix="answer-key-"))
+    try:
+        copy_tree(REPO_ROOT, source_files(REPO_ROOT), scratch / "tree")
+        problem = write_answer_key(exercises, scratch / "tree", destination)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    if problem:
+        print(f"answer-key: {problem}")
+        return 1
+    print(f"answer-key: {destination} has all {len(exercises)} reference solutions applied; "
+          "`make exercises` there says every exercise is done")
+    return 0
+
+
 def status(exercises):
     """Runs every acceptance test against the working tree itself."""
     done = 0
@@ -247,6 +322,15 @@ def main():
     exercises, problems = find_exercises()
     if "--status" in sys.argv[1:]:
         return status(exercises)
+    if sys.argv[1:2] == ["--answer-key"] and len(sys.argv) == 3:
+        if is_handout():
+            print("answer-key: this is a handout; the reference solutions are not in it")
+            return 2
+        return answer_key(exercises, Path(sys.argv[2]).resolve())
+    if is_handout():
+        print(f"This is a handout: {PATCHES_DIR}/, the reference solutions, is not in it, so "
+              "there is nothing to prove. `make exercises` grades your own solutions.")
+        return 0
     return prove(exercises, problems)
 
 
