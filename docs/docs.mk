@@ -13,9 +13,10 @@
 #   make answer-key DEST=DIR   this tree with all nine reference solutions
 #   make handout DEST=DIR      the course without the reference solutions
 #   make handout-test          makes one and checks it as a student uses it (CI)
+#   make grade-class TREES="a/ b/"  grades students' trees with these graders
 #   make compile_commands.json for clangd / VS Code (Debian's bear)
 
-.PHONY: demo demo-netns demo-netns-test exercise exercises exercises-proof answer-key handout handout-test \
+.PHONY: demo demo-netns demo-netns-test exercise exercises exercises-proof answer-key handout handout-test grade-class \
         compile_commands.json
 
 demo: server client
@@ -52,6 +53,9 @@ handout:
 	@if [ -z "$(DEST)" ]; then \
 	  echo "Where to? make handout DEST=DIR (a directory that does not exist yet)"; exit 2; fi
 	@python3 tests/exercises/handout.py "$(DEST)"
+
+grade-class:
+	@python3 tests/exercises/grade_class.py --report $(or $(REPORT),class-report.txt) $(TREES)
 
 handout-test:
 	@tests/exercises/check_handout.sh
