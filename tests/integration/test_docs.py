@@ -253,6 +253,23 @@ class DumpBytes(unittest.TestCase):
 
 
 class Links(unittest.TestCase):
+    def test_what_users_read_does_not_depend_on_files_beside_the_repository(self):
+        # A student's clone has no ../shared/: the tutorial is linked by its
+        # public address, https://appliedgo.net/networking/.
+        beside = []
+        for document in markdown_files():
+            beside += [f"{document.name}: {line.strip()}"
+                       for line in document.read_text().splitlines() if "../shared" in line]
+        for program in (CLIENT, CLIENT.parent / "server"):
+            usage = subprocess.run([program, "--help"], capture_output=True, text=True).stdout
+            if "shared/" in usage:
+                beside.append(f"{program.name} --help")
+        self.assertEqual(beside, [])
+
+    def test_the_tutorial_is_linked_by_its_public_address(self):
+        for document in (REPO_ROOT / "README.md", TUTORIAL):
+            self.assertIn("https://appliedgo.net/networking/", document.read_text(), document.name)
+
     def test_relative_links_point_to_files_that_exist(self):
         broken = []
         for document in markdown_files():
