@@ -9,6 +9,12 @@
 //
 // Go's int is 64 bits on the machines the tutorial runs on, hence int64_t.
 // The pointer becomes a unique_ptr: the outer value owns the inner one.
+//
+// Beefing up the struct (the tutorial's tip) is two lines: the member, and
+// its row in gob_fields() below. That row is all the code there is for a
+// field: the codec (gob/codec.hpp) sends and receives it, and the %#v
+// printer (go_syntax.hpp) shows it in the server's and the client's logs,
+// for any member type the codec supports.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +25,7 @@
 #include <tuple>
 #include <vector>
 
+#include "go_syntax.hpp"
 #include "gob/codec.hpp"
 
 struct ComplexData {
@@ -33,7 +40,8 @@ struct ComplexData {
   static constexpr std::string_view gob_name = "complexData";
 
   // The field table: which member travels under which Go field name, in the
-  // Go struct's order. Adding a field to ComplexData is adding one row here.
+  // Go struct's order. Adding a field to ComplexData is adding one row here:
+  // the codec sends it and format_go_syntax prints it from this table.
   static auto gob_fields() {
     return std::tuple{
         gob::field("N", &ComplexData::n), gob::field("S", &ComplexData::s),
@@ -50,12 +58,10 @@ ComplexData make_tutorial_sample();
 // The value as Go's %#v prints it, so the C++ and the Go programs' logs can
 // be read side by side:
 //   main.complexData{N:23, S:"string data", M:map[string]int{"one":1}, ...}
-// The pointer C prints as its address, as Go's does.
+// Every field of gob_fields(), in its order; the pointer C prints as its
+// address, as Go's does (go_syntax.hpp has Go's rules).
 std::string format_go_syntax(const ComplexData& value);
 
-// A pointer as %#v prints one: "&main.complexData{...}", or
+// A pointer as %#v prints one handed to it: "&main.complexData{...}", or
 // "(*main.complexData)(nil)".
 std::string format_go_syntax(const ComplexData* value);
-
-// A string as Go's %q quotes it: "a\"b\n" with escapes for control bytes.
-std::string go_quote(std::string_view text);

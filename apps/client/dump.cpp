@@ -8,6 +8,7 @@
 
 #include "../../common/complex_data.hpp"
 #include "../../common/error.hpp"
+#include "../../common/go_syntax.hpp"
 #include "../../common/gob/encoder.hpp"
 #include "../../common/gob/types.hpp"
 #include "../../common/gob/wire.hpp"

@@ -103,6 +103,12 @@ std::vector<std::uint8_t> bytes_of(std::string_view text);
 // Joins byte vectors: join({frame(a), frame(b)}).
 std::vector<std::uint8_t> join(std::initializer_list<std::vector<std::uint8_t>> parts);
 
+// ------------------------------------------------------------ %#v text --
+
+// Pointers print as their address, which differs from run to run and from
+// Go's: "(0x7fbeac003290)" becomes "(0xADDR)"; "(nil)" stays.
+std::string without_addresses(std::string text);
+
 // ----------------------------------------------------------- gob stream --
 
 // A gob stream is a sequence of messages, each an unsigned byte count and
