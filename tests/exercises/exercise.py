@@ -165,25 +165,13 @@ def expect_sample_in_log(server, what="the tutorial's struct in the server's log
     deadline = time.monotonic() + REPLY_SECONDS
     while True:
         structs = harness.logged_structs(server.log())
-        if any(is_sample(outer, inner) for outer, inner in structs):
+        if any(harness.is_sample(outer, inner) for outer, inner in structs):
             return
         if time.monotonic() > deadline:
             seen = "\n  ".join(f"{outer}\n  {inner}" for outer, inner in structs) or "nothing"
             raise NotDone(f"{what}: expected\n  {harness.EXPECTED_OUTER}\n  "
                           f"{harness.EXPECTED_INNER}\n(more fields may follow C); logged:\n  {seen}")
         time.sleep(0.05)
-
-
-def is_sample(outer, inner):
-    """Whether a logged (outer, inner) pair is the tutorial's sample, with
-    any fields after C allowed."""
-    return (_with_extra_fields(harness.EXPECTED_OUTER).fullmatch(outer) is not None
-            and _with_extra_fields(harness.EXPECTED_INNER).fullmatch(inner) is not None)
-
-
-def _with_extra_fields(expected):
-    """A pattern for `expected` (ending in "}") followed by ", Name:value" fields."""
-    return re.compile(re.escape(expected[:-1]) + r"(, [A-Z]\w*:.*)?\}")
 
 
 def read_gob_uint(stream):

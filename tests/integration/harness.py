@@ -100,6 +100,38 @@ def logged_structs(log):
     return list(zip(outers, inners))
 
 
+def is_struct_line_with_more_fields(expected, line):
+    """Whether a %#v struct `line` is `expected`, or `expected` with more
+    fields after its last one: what a student's beefed-up complexData (the
+    tutorial's tip, exercise 8) prints for the tutorial's sample."""
+    if line == expected:
+        return True
+    if not expected.endswith("}"):
+        return False  # not a struct: "(*main.complexData)(nil)"
+    pattern = re.escape(expected[:-1]) + r"(, [A-Z]\w*:.*)?\}"
+    return re.fullmatch(pattern, line) is not None
+
+
+def is_sample(outer, inner):
+    """Whether a logged (outer, inner) pair is the tutorial's sample, fields
+    added after C allowed. Tests that must pin the tutorial's exact line use
+    EXPECTED_OUTER and EXPECTED_INNER themselves, and say so in their names."""
+    return (is_struct_line_with_more_fields(EXPECTED_OUTER, outer)
+            and is_struct_line_with_more_fields(EXPECTED_INNER, inner))
+
+
+def assert_samples_logged(log, count=1):
+    """Fails unless `log` holds exactly `count` (outer, inner) pairs, each the
+    tutorial's sample (see is_sample)."""
+    structs = logged_structs(log)
+    wrong = [pair for pair in structs if not is_sample(*pair)]
+    if len(structs) != count or wrong:
+        shown = "\n  ".join(f"{outer}\n  {inner}" for outer, inner in structs) or "nothing"
+        raise AssertionError(
+            f"expected the tutorial's sample {count} time(s):\n  {EXPECTED_OUTER}\n  "
+            f"{EXPECTED_INNER}\n(fields after C allowed); logged:\n  {shown}")
+
+
 # Lines a sanitizer writes when it finds something (ASan, UBSan, LSan, TSan).
 SANITIZER_REPORTS = (
     "ERROR: AddressSanitizer",

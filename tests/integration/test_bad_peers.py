@@ -11,7 +11,6 @@ import socket
 import unittest
 
 import harness
-from harness import EXPECTED_INNER, EXPECTED_OUTER
 
 SAMPLE_GOB = harness.read_fixture("sample.gob")
 
@@ -124,7 +123,7 @@ class BadPeerTest(unittest.TestCase):
             self.assertEqual(harness.read_until_closed(sock), b"")
         log = self.server.wait_for_log("Inner complexData struct")
         self.assertIn("Receive STRING message: Additional data.\n", log)
-        self.assertEqual(harness.logged_structs(log), [(EXPECTED_OUTER, EXPECTED_INNER)])
+        harness.assert_samples_logged(log)
         self.assertNotIn("Closing connection", log)
         self.assert_server_unharmed()
 

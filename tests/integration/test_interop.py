@@ -15,7 +15,6 @@ import threading
 import unittest
 
 import harness
-from harness import EXPECTED_INNER, EXPECTED_OUTER
 
 STRING_REQUEST = b"STRING\nAdditional data.\n"
 
@@ -67,7 +66,7 @@ class CppClientToGoServerTest(unittest.TestCase):
             self.assertIn("STRING request: got a response: Thank you.", result.stderr)
             log = go_server.wait_for_log("Inner complexData struct")
             self.assertIn("Receive STRING message: Additional data.", log)
-            self.assertEqual(harness.logged_structs(log), [(EXPECTED_OUTER, EXPECTED_INNER)])
+            harness.assert_samples_logged(log)
             self.assertNotIn("failed", log)
 
 
@@ -80,7 +79,7 @@ class GoClientToCppServerTest(unittest.TestCase):
             self.assertIn("STRING reply: Thank you.", result.stdout)
             log = server.wait_for_log("Inner complexData struct")
             self.assertIn("Receive STRING message: Additional data.", log)
-            self.assertEqual(harness.logged_structs(log), [(EXPECTED_OUTER, EXPECTED_INNER)])
+            harness.assert_samples_logged(log)
 
 
 class EncoderBytesTest(unittest.TestCase):
@@ -95,8 +94,8 @@ class EncoderBytesTest(unittest.TestCase):
 
         decoded = harness.run_program([harness.GO_PEER, "decode"], stdin=gob_bytes)
         self.assertEqual(decoded.code, 0, decoded.stderr)
-        self.assertEqual(harness.normalise(decoded.stdout).splitlines(),
-                         [EXPECTED_OUTER, EXPECTED_INNER])
+        outer, inner = harness.normalise(decoded.stdout).splitlines()
+        self.assertTrue(harness.is_sample(outer, inner), decoded.stdout)
 
 
 class FixturesToCppServerTest(unittest.TestCase):
@@ -121,6 +120,13 @@ class FixturesToCppServerTest(unittest.TestCase):
         outer, inner = harness.normalise(decoded.stdout).splitlines()
         return outer, inner
 
+    def assert_same_structs(self, logged, printed_by_go):
+        """The C++ server's (outer, inner) lines are Go's, apart from fields
+        a student added to ComplexData after C (Go's complexData lacks them)."""
+        for ours, gos in zip(logged, printed_by_go):
+            self.assertTrue(harness.is_struct_line_with_more_fields(gos, ours),
+                            f"\nours: {ours}\nGo's: {gos}")
+
     def assert_a_normal_client_succeeds(self):
         result = harness.run_client("127.0.0.1", self.server.port)
         self.assertEqual(result.code, 0, result.stderr)
@@ -130,9 +136,9 @@ class FixturesToCppServerTest(unittest.TestCase):
             with self.subTest(fixture=fixture):
                 self.assertEqual(self.send_gob(fixture), b"")  # GOB has no reply
                 log = self.server.wait_for_log("Inner complexData struct", count=count)
-                self.assertEqual(harness.logged_structs(log)[-1], (EXPECTED_OUTER, EXPECTED_INNER))
+                self.assertTrue(harness.is_sample(*harness.logged_structs(log)[-1]), log)
         log = self.server.wait_for_log("Inner complexData struct", count=2)
-        self.assertEqual(harness.logged_structs(log), [(EXPECTED_OUTER, EXPECTED_INNER)] * 2)
+        harness.assert_samples_logged(log, 2)
         self.assertNotIn("Closing connection", log)
 
     def test_every_fixture_go_decodes_logs_what_go_prints(self):
@@ -141,7 +147,7 @@ class FixturesToCppServerTest(unittest.TestCase):
             with self.subTest(fixture=fixture):
                 self.assertEqual(self.send_gob(fixture), b"")
                 log = self.server.wait_for_log("Inner complexData struct", count=count)
-                self.assertEqual(harness.logged_structs(log)[-1], self.go_decoding_of(fixture))
+                self.assert_same_structs(harness.logged_structs(log)[-1], self.go_decoding_of(fixture))
         self.assertNotIn("Closing connection", self.server.log())
 
     def test_fixtures_we_must_refuse_get_an_err_line_and_the_server_goes_on(self):

@@ -30,7 +30,7 @@ def readme_listings():
 
 
 class ReadmeListings(unittest.TestCase):
-    def test_the_listings_are_what_the_programs_print(self):
+    def test_tutorials_exact_output_is_what_the_readme_lists(self):
         client_listing, server_listing = readme_listings()
         with harness.start_server() as server:
             result = harness.run_client("localhost", server.port)

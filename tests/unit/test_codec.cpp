@@ -136,7 +136,7 @@ EveryKind make_every_kind() {
 
 // ------------------------------------------- the sample, byte by byte --
 
-TEST_CASE("codec: the sample's two type definitions are Go's bytes exactly") {
+TEST_CASE("tutorial's exact sample: its two type definitions are Go's bytes exactly") {
   std::vector<std::uint8_t> go = test::read_fixture("sample");
   std::vector<std::uint8_t> ours = test::gob_encode(make_tutorial_sample());
 
@@ -175,7 +175,7 @@ TEST_CASE("codec: the sample's two type definitions are Go's bytes exactly") {
   CHECK(ours.size() == go.size());
 }
 
-TEST_CASE("codec: the sample's value message, byte by byte") {
+TEST_CASE("tutorial's exact sample: its value message, byte by byte") {
   std::vector<std::vector<std::uint8_t>> messages =
       test::split_messages(test::gob_encode(make_tutorial_sample()));
   REQUIRE(messages.size() == 3);
@@ -211,7 +211,7 @@ TEST_CASE("codec: a top-level int 7 is Go's bytes: 03 04 00 0e") {
   CHECK(test::hex(test::gob_encode(std::int64_t{7})) == "03 04 00 0e");
 }
 
-TEST_CASE("codec: the zero value is Go's bytes exactly, and decodes to zero") {
+TEST_CASE("tutorial's exact sample: the zero complexData is Go's bytes exactly, and decodes to zero") {
   // Every field is zero and left out: the value is "ff 82 00", type 65, end.
   std::vector<std::uint8_t> ours = test::gob_encode(ComplexData{});
   CHECK(test::hex(ours) == test::hex(test::read_fixture("zero")));
@@ -220,7 +220,7 @@ TEST_CASE("codec: the zero value is Go's bytes exactly, and decodes to zero") {
 
 // ------------------------------------------------------- the encoder --
 
-TEST_CASE("codec: a second encode on the same Encoder sends no type definitions") {
+TEST_CASE("tutorial's exact sample: a second encode on the same Encoder sends no type definitions") {
   gob::Encoder encoder;
   std::vector<std::uint8_t> first;
   std::vector<std::uint8_t> second;
@@ -249,7 +249,7 @@ TEST_CASE("codec: a second encode on the same Encoder sends no type definitions"
         }).find("undefined type id 65") != std::string::npos);
 }
 
-TEST_CASE("codec: an Encoder defines a new type once, with the next free id") {
+TEST_CASE("tutorial's exact sample: an Encoder defines a new type once, with the next free id") {
   gob::Encoder encoder;
   std::vector<std::uint8_t> first;
   std::vector<std::uint8_t> second;

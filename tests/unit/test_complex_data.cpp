@@ -11,7 +11,7 @@
 
 using test::without_addresses;
 
-TEST_CASE("go syntax: the tutorial's sample prints as Go's %#v") {
+TEST_CASE("tutorial's exact sample: it prints as Go's %#v") {
   ComplexData sample = make_tutorial_sample();
   CHECK(without_addresses(format_go_syntax(sample)) ==
         "main.complexData{N:23, S:\"string data\", "
@@ -24,14 +24,14 @@ TEST_CASE("go syntax: the tutorial's sample prints as Go's %#v") {
         "C:(*main.complexData)(nil)}");
 }
 
-TEST_CASE("go syntax: the zero value and a nil pointer") {
+TEST_CASE("tutorial's exact sample: the zero complexData and a nil pointer print as Go's %#v") {
   CHECK(format_go_syntax(ComplexData{}) ==
         "main.complexData{N:0, S:\"\", M:map[string]int(nil), P:[]uint8(nil), "
         "C:(*main.complexData)(nil)}");
   CHECK(format_go_syntax(static_cast<const ComplexData*>(nullptr)) == "(*main.complexData)(nil)");
 }
 
-TEST_CASE("go syntax: negative numbers, odd bytes and quoted map keys") {
+TEST_CASE("tutorial's exact sample: negative numbers, odd bytes and quoted map keys in complexData") {
   ComplexData value;
   value.n = -9223372036854775807 - 1;
   value.m = {{"a\"b", -1}};
