@@ -1,6 +1,7 @@
 // ./client: the tutorial's main() with the -connect flag set (section
 // "Main"): run the client exchange against HOST and exit. The options, and
-// what it can do instead (--dump), are in options.hpp.
+// the other things it can do instead (--interactive, --dump), are in
+// options.hpp.
 #include <csignal>
 #include <iostream>
 
@@ -9,6 +10,7 @@
 #include "../../common/log.hpp"
 #include "client.hpp"
 #include "dump.hpp"
+#include "interactive.hpp"
 #include "options.hpp"
 
 namespace {
@@ -51,6 +53,8 @@ int main(int argc, char** argv) {
   switch (command.mode) {
     case client::Mode::kHelp: std::cout << client::usage(); return 0;
     case client::Mode::kDump: return print_dump();
+    case client::Mode::kInteractive:
+      return exit_status_of(client::run_interactive, command.connection);
     case client::Mode::kExchange: break;
   }
   int status = exit_status_of(client::run_client, command.connection);

@@ -16,10 +16,13 @@ namespace client {
 namespace {
 
 constexpr std::string_view kUsage = R"(Usage: ./client [options] HOST
+       ./client --interactive [options] HOST
        ./client --dump
 
 Connects to the server on HOST, sends a STRING request and prints the
-reply, then sends the tutorial's sample struct as a GOB request.
+reply, then sends the tutorial's sample struct as a GOB request. With
+--interactive, what you type goes to the server instead, and what the
+server sends comes back to you: the protocol by hand, without nc.
 
 HOST is a name (localhost), an IPv4 address (127.0.0.1) or an IPv6
 address, bare or in brackets (::1, [::1]); the port goes in --port, not in
@@ -30,13 +33,18 @@ same.
 Options:
   -connect HOST, --connect HOST   the same as giving HOST (the Go original's flag)
   --port N          the server's port (default 61000)
-  --timeout SECS    give up on the dial, or on a reply, after SECS (default 10)
+  --timeout SECS    give up on the dial, or on a reply, after SECS (default 10);
+                    with --interactive, on the dial only
+  -i, --interactive send what you type to the server as it is, and print what
+                    the server sends as it is; Ctrl-D ends your input, Ctrl-C
+                    quits. Try: STRING, Enter, a line of text, Enter
   --dump            connect nowhere: print the bytes of the GOB request for the
                     sample struct, each piece with its meaning (docs/protocol.md)
   -h, --help        this text
 
-Exit status: 0 when the exchange completed; 1 when it failed (the message
-says where); 2 for a usage error.
+Exit status: 0 when the exchange completed (with --interactive: when the
+server closed the connection); 1 when it failed (the message says where);
+2 for a usage error.
 
 Read it alongside the tutorial: README.md, docs/tutorial.md, docs/protocol.md.
 )";
@@ -50,12 +58,14 @@ enum OptionId : int {
   kDump,
 };
 
-// "h": -h is help. The long names, with whether each takes a value.
-constexpr const char* kShortOptions = "h";
+// "hi": -h is help, -i is interactive. The long names, with whether each
+// takes a value.
+constexpr const char* kShortOptions = "hi";
 constexpr option kLongOptions[] = {
     {"connect", required_argument, nullptr, kConnect},
     {"port", required_argument, nullptr, kPort},
     {"timeout", required_argument, nullptr, kTimeout},
+    {"interactive", no_argument, nullptr, 'i'},
     {"dump", no_argument, nullptr, kDump},
     {"help", no_argument, nullptr, 'h'},
     {nullptr, 0, nullptr, 0},  // the end of the table, as getopt wants it
@@ -63,6 +73,7 @@ constexpr option kLongOptions[] = {
 
 // What the command line says before its parts are checked against each other.
 struct Given {
+  bool interactive = false;
   bool dump = false;
   std::vector<std::string> hosts;  // from --connect and plain arguments, in order
 };
@@ -78,6 +89,7 @@ void apply_option(int id, Given& given, ClientOptions& connection) {
       connection.timeout =
           std::chrono::milliseconds(flags::parse_number("timeout", optarg, 1, 3600) * 1000);
       break;
+    case 'i': given.interactive = true; break;
     case kDump: given.dump = true; break;
     default: throw std::logic_error("option id " + std::to_string(id) + " has no case");
   }
@@ -97,10 +109,14 @@ std::string the_host(const std::vector<std::string>& hosts) {
 // Decides the mode once every option is read, refusing combinations that
 // contradict each other.
 Mode choose_mode(const Given& given) {
+  if (given.dump && given.interactive) {
+    throw std::invalid_argument("--dump connects nowhere and --interactive connects: choose one");
+  }
   if (given.dump && !given.hosts.empty()) {
     throw std::invalid_argument("--dump connects nowhere: leave out HOST '" + given.hosts[0] + "'");
   }
-  return given.dump ? Mode::kDump : Mode::kExchange;
+  if (given.dump) return Mode::kDump;
+  return given.interactive ? Mode::kInteractive : Mode::kExchange;
 }
 
 struct HostAndPort {

@@ -1,5 +1,5 @@
 // The client's command line: which options ./client takes, what it is asked
-// to do (the tutorial's exchange, --dump or --help), the HOST,
+// to do (the tutorial's exchange, --interactive, --dump or --help), the HOST,
 // and the --help text, kept side by side so that the text stays true.
 // Parsed with getopt_long_only (common/flags.hpp says why, and what it does
 // with argv).
@@ -14,9 +14,10 @@ namespace client {
 
 // What ./client was asked to do.
 enum class Mode {
-  kExchange,  // the tutorial's STRING and GOB requests (client.hpp)
-  kDump,      // --dump: print the GOB request's bytes, connect nowhere (dump.hpp)
-  kHelp,      // --help or -h: print usage() and exit 0
+  kExchange,     // the tutorial's STRING and GOB requests (client.hpp)
+  kInteractive,  // --interactive: the keyboard talks to the server (interactive.hpp)
+  kDump,         // --dump: print the GOB request's bytes, connect nowhere (dump.hpp)
+  kHelp,         // --help or -h: print usage() and exit 0
 };
 
 struct CommandLine {

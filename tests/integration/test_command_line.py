@@ -84,6 +84,11 @@ class HelpTest(unittest.TestCase):
         for text in ("-connect HOST", "--port N", "--timeout SECS", "--dump", "-h, --help"):
             self.assertIn(text, result.stdout)
 
+    def test_the_client_help_names_the_interactive_mode(self):
+        result = harness.run_program([harness.CLIENT, "--help"], timeout=10)
+        for text in ("-i, --interactive", "Ctrl-D", "--dump", "-h, --help"):
+            self.assertIn(text, result.stdout)
+
 
 class SpellingsAgainstAServerTest(unittest.TestCase):
     """Go's single dash and GNU's two, with a real server at the end."""

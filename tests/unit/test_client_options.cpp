@@ -72,7 +72,9 @@ TEST_CASE("client options: options and HOST come in any order") {
   for (Words words : {Words{"./client", "--port", "7000", "localhost"},
                       Words{"./client", "localhost", "--port", "7000"},
                       Words{"./client", "--timeout", "3", "localhost", "--port=7000"},
-                      Words{"./client", "-port", "7000", "-connect", "localhost", "-timeout=3"}}) {
+                      Words{"./client", "-port", "7000", "-connect", "localhost", "-timeout=3"},
+                      Words{"./client", "-i", "--port", "7000", "localhost"},
+                      Words{"./client", "localhost", "--port", "7000", "--interactive"}}) {
     client::CommandLine command = parse(words);
     CHECK(command.connection.host == "localhost");
     CHECK(command.connection.port == 7000);
@@ -93,6 +95,16 @@ TEST_CASE("client options: \"--\" ends the options") {
         "two hosts given: 'localhost' and '--port'; give one HOST");
 }
 
+TEST_CASE("client options: -i, --interactive and -interactive choose the interactive mode") {
+  for (Words words :
+       {Words{"./client", "-i", "localhost"}, Words{"./client", "--interactive", "localhost"},
+        Words{"./client", "-interactive", "localhost", "--timeout", "2"}}) {
+    client::CommandLine command = parse(words);
+    CHECK(command.mode == client::Mode::kInteractive);
+    CHECK(command.connection.host == "localhost");
+  }
+}
+
 TEST_CASE("client options: --dump needs no HOST") {
   CHECK(parse({"./client", "--dump"}).mode == client::Mode::kDump);
   CHECK(parse({"./client", "-dump"}).mode == client::Mode::kDump);
@@ -105,6 +117,7 @@ TEST_CASE("client options: --help, -help and -h ask for the usage, whatever foll
     CHECK(parse(words).mode == client::Mode::kHelp);
   }
   CHECK(client::usage().find("--connect") != std::string_view::npos);
+  CHECK(client::usage().find("--interactive") != std::string_view::npos);
 }
 
 TEST_CASE("client options: an unknown option gets glibc's message") {
@@ -142,6 +155,7 @@ TEST_CASE("client options: numbers out of range name the flag, and print nothing
 TEST_CASE("client options: one HOST, and only where one is needed") {
   CHECK(usage_error({"./client"}) == "no HOST given (try: ./client localhost)");
   CHECK(usage_error({"./client", "--port", "7000"}) == "no HOST given (try: ./client localhost)");
+  CHECK(usage_error({"./client", "-i"}) == "no HOST given (try: ./client localhost)");
   CHECK(usage_error({"./client", "localhost", "otherhost"}) ==
         "two hosts given: 'localhost' and 'otherhost'; give one HOST");
   CHECK(usage_error({"./client", "-connect", "localhost", "otherhost"}) ==
@@ -149,6 +163,8 @@ TEST_CASE("client options: one HOST, and only where one is needed") {
   CHECK(usage_error({"./client", "--connect="}) == "HOST is empty (try: ./client localhost)");
   CHECK(usage_error({"./client", "--dump", "localhost"}) ==
         "--dump connects nowhere: leave out HOST 'localhost'");
+  CHECK(usage_error({"./client", "--dump", "-i"}) ==
+        "--dump connects nowhere and --interactive connects: choose one");
 }
 
 TEST_CASE("client options: a HOST with a port in it is told to use --port") {
@@ -163,6 +179,9 @@ TEST_CASE("client options: a HOST with a port in it is told to use --port") {
         "HOST '[::1]:61000' has a port in it: give the port with --port "
         "(./client ::1 --port 61000)");
   CHECK(usage_error({"./client", "-connect", "localhost:61000", "--timeout=5"}) ==
+        "HOST 'localhost:61000' has a port in it: give the port with --port "
+        "(./client localhost --port 61000)");
+  CHECK(usage_error({"./client", "-i", "localhost:61000"}) ==
         "HOST 'localhost:61000' has a port in it: give the port with --port "
         "(./client localhost --port 61000)");
   CHECK(usage_error({"./client", "localhost:"}) ==
