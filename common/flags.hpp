@@ -1,9 +1,9 @@
 // Command lines the standard way: glibc's getopt_long_only(3), shared by
 // ./server, ./client and the benchmark programs.
 //
-// Why getopt_long_only. Every C and C++ program on a Linux machine parses its
-// options with the getopt family, so what a student learns here is what they
-// will read everywhere else. getopt_long adds GNU's long options, "--port 7"
+// Why getopt_long_only. Most C and C++ programs on a Linux machine parse
+// their options with the getopt family, so what a student learns here is
+// what they will read in other people's code. getopt_long adds GNU's long options, "--port 7"
 // and "--port=7"; the _only variant also takes them with one dash, "-port 7",
 // which is how Go's flag package spells them (the tutorial runs its program
 // as `go run networking.go -connect localhost`). A single dash and one letter
@@ -16,8 +16,8 @@
 //     argv[argc - 1] are those arguments, in the order they were given.
 //     "--" ends the options: what follows is an argument even if it starts
 //     with '-'. (POSIXLY_CORRECT in the environment turns permuting off, as
-//     it does for every GNU program: then the first argument ends the
-//     options.)
+//     it does for every GNU program: then the first argument that is not an
+//     option ends the options.)
 //   - A long name may be shortened while it stays unambiguous: --po is
 //     --port; --max on the server is ambiguous, and says so.
 //   - Errors. With opterr = 1 it prints the message itself, with argv[0] in

@@ -24,7 +24,8 @@
 //   - The server closes first (its --idle-timeout passed, say): that is
 //     said on stderr, and the client stops; exit status 0 either way.
 //   - Ctrl-C: SIGINT's default action ends the program. That is how one
-//     leaves a LISTEN, which waits for other clients' SAY lines forever.
+//     leaves a LISTEN (exercise 9 in docs/exercises.md), which waits for
+//     other clients' SAY lines forever.
 #pragma once
 
 #include "../../common/socket.hpp"
