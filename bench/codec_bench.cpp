@@ -12,12 +12,13 @@
 // encoding/gob the same way, so bench/run_bench.py can print the ratio.
 //
 // Usage: codec_bench [--runs R] [--iters K]     (defaults 7 and 50000)
+#include <getopt.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <iostream>
-#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -73,26 +74,39 @@ void check_round_trip(const std::vector<std::uint8_t>& bytes) {
   if (!same) throw std::runtime_error("decoded value differs from make_tutorial_sample()");
 }
 
+// --runs R and --iters K, parsed with getopt_long_only (common/flags.hpp).
+void parse_options(int argc, char** argv, int& runs, int& iters) {
+  enum OptionId : int { kRuns = 256, kIters };
+  static constexpr option kLongOptions[] = {
+      {"runs", required_argument, nullptr, kRuns},
+      {"iters", required_argument, nullptr, kIters},
+      {nullptr, 0, nullptr, 0},
+  };
+  flags::start_parsing();
+  int id;
+  while ((id = getopt_long_only(argc, argv, "", kLongOptions, nullptr)) != -1) {
+    if (id == '?') throw flags::ReportedUsageError();  // getopt has said what is wrong
+    switch (id) {
+      case kRuns: runs = static_cast<int>(flags::parse_number("runs", optarg, 1, 1000)); break;
+      case kIters:
+        iters = static_cast<int>(flags::parse_number("iters", optarg, 1, 100'000'000));
+        break;
+    }
+  }
+  if (optind < argc) {
+    throw std::invalid_argument("unexpected argument '" + std::string(argv[optind]) + "'");
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   int runs = 7;
   int iters = 50'000;
   try {
-    for (int i = 1; i < argc; ++i) {
-      std::optional<flags::Flag> flag = flags::parse_flag(argv[i]);
-      if (!flag) throw std::invalid_argument(std::string("unexpected argument '") + argv[i] + "'");
-      std::string value = flags::take_value(*flag, argc, argv, i);
-      if (flag->name == "runs") {
-        runs = static_cast<int>(flags::parse_number("runs", value, 1, 1000));
-      } else if (flag->name == "iters") {
-        iters = static_cast<int>(flags::parse_number("iters", value, 1, 100'000'000));
-      } else {
-        throw std::invalid_argument("unknown option --" + flag->name);
-      }
-    }
+    parse_options(argc, argv, runs, iters);
   } catch (const std::invalid_argument& error) {
-    std::cerr << "codec_bench: " << error.what() << "\nusage: codec_bench [--runs R] [--iters K]\n";
+    flags::print_usage_error(argv[0], error, "usage: codec_bench [--runs R] [--iters K]");
     return 2;
   }
 

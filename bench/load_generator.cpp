@@ -32,6 +32,7 @@
 // thread for every connection whose reply has arrived, so the threads
 // (one per core by default) stay cheap. The reading itself is still
 // BufferedStream::read_line, called once poll() says the reply has come.
+#include <getopt.h>
 #include <poll.h>
 #include <sys/socket.h>
 
@@ -64,7 +65,7 @@ using Clock = std::chrono::steady_clock;
 
 const char* const kUsage =
     "usage: load_generator --host H --port P --connections C --requests R\n"
-    "                      --mode string|gob [--gob-batch K] [--threads T] [--max-seconds S]\n";
+    "                      --mode string|gob [--gob-batch K] [--threads T] [--max-seconds S]";
 
 const char* const kStringRequest = "STRING\nAdditional data.\n";
 const char* const kStringReply = "Thank you.";
@@ -82,42 +83,66 @@ struct Options {
   std::uint64_t max_seconds = 60;
 };
 
+// What getopt_long_only returns for each option (common/flags.hpp).
+enum OptionId : int {
+  kHost = 256,
+  kPort,
+  kConnections,
+  kRequests,
+  kMode,
+  kGobBatch,
+  kThreads,
+  kMaxSeconds,
+};
+
+constexpr option kLongOptions[] = {
+    {"host", required_argument, nullptr, kHost},
+    {"port", required_argument, nullptr, kPort},
+    {"connections", required_argument, nullptr, kConnections},
+    {"requests", required_argument, nullptr, kRequests},
+    {"mode", required_argument, nullptr, kMode},
+    {"gob-batch", required_argument, nullptr, kGobBatch},
+    {"threads", required_argument, nullptr, kThreads},
+    {"max-seconds", required_argument, nullptr, kMaxSeconds},
+    {nullptr, 0, nullptr, 0},
+};
+
+Mode parse_mode(const std::string& value) {
+  if (value == "string") return Mode::kString;
+  if (value == "gob") return Mode::kGob;
+  throw std::invalid_argument("--mode is string or gob, not '" + value + "'");
+}
+
+// Stores the value of one option getopt_long_only has found.
+void apply_option(int id, Options& options) {
+  auto number = [](const char* flag, std::uint64_t minimum, std::uint64_t maximum) {
+    return flags::parse_number(flag, optarg, minimum, maximum);
+  };
+  switch (id) {
+    case kHost: options.host = optarg; break;
+    case kPort: options.port = static_cast<std::uint16_t>(number("port", 1, 65535)); break;
+    case kConnections: options.connections = number("connections", 1, 100'000); break;
+    case kRequests: options.requests = number("requests", 1, 1'000'000'000); break;
+    case kMode: options.mode = parse_mode(optarg); break;
+    case kGobBatch: options.gob_batch = number("gob-batch", 1, 1'000'000); break;
+    case kThreads: options.threads = number("threads", 1, 1024); break;
+    case kMaxSeconds: options.max_seconds = number("max-seconds", 1, 86'400); break;
+    default: throw std::logic_error("option id " + std::to_string(id) + " has no case");
+  }
+}
+
 Options parse_options(int argc, char** argv) {
   Options options;
-  bool have_port = false;
-  for (int i = 1; i < argc; ++i) {
-    std::string argument = argv[i];
-    std::optional<flags::Flag> flag = flags::parse_flag(argument);
-    if (!flag) throw std::invalid_argument("unexpected argument '" + argument + "'");
-    std::string value = flags::take_value(*flag, argc, argv, i);
-    const std::string& name = flag->name;
-    auto number = [&](std::uint64_t minimum, std::uint64_t maximum) {
-      return flags::parse_number(name, value, minimum, maximum);
-    };
-    if (name == "host") {
-      options.host = value;
-    } else if (name == "port") {
-      options.port = static_cast<std::uint16_t>(number(1, 65535));
-      have_port = true;
-    } else if (name == "connections") {
-      options.connections = number(1, 100'000);
-    } else if (name == "requests") {
-      options.requests = number(1, 1'000'000'000);
-    } else if (name == "mode" && (value == "string" || value == "gob")) {
-      options.mode = value == "string" ? Mode::kString : Mode::kGob;
-    } else if (name == "mode") {
-      throw std::invalid_argument("--mode is string or gob, not '" + value + "'");
-    } else if (name == "gob-batch") {
-      options.gob_batch = number(1, 1'000'000);
-    } else if (name == "threads") {
-      options.threads = number(1, 1024);
-    } else if (name == "max-seconds") {
-      options.max_seconds = number(1, 86'400);
-    } else {
-      throw std::invalid_argument("unknown option --" + name);
-    }
+  flags::start_parsing();
+  int id;
+  while ((id = getopt_long_only(argc, argv, "", kLongOptions, nullptr)) != -1) {
+    if (id == '?') throw flags::ReportedUsageError();  // getopt has said what is wrong
+    apply_option(id, options);
   }
-  if (!have_port) throw std::invalid_argument("--port is required");
+  if (optind < argc) {
+    throw std::invalid_argument("unexpected argument '" + std::string(argv[optind]) + "'");
+  }
+  if (options.port == 0) throw std::invalid_argument("--port is required");
   return options;
 }
 
@@ -305,7 +330,7 @@ int main(int argc, char** argv) {
   try {
     work.options = parse_options(argc, argv);
   } catch (const std::invalid_argument& error) {
-    std::cerr << "load_generator: " << error.what() << "\n" << kUsage;
+    flags::print_usage_error(argv[0], error, kUsage);
     return 2;
   }
   const Options& options = work.options;

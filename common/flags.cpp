@@ -1,23 +1,26 @@
 #include "flags.hpp"
 
+#include <getopt.h>
+
 #include <algorithm>
-#include <stdexcept>
+#include <iostream>
 
 namespace flags {
 
-std::optional<Flag> parse_flag(const std::string& argument) {
-  if (argument.size() < 2 || argument[0] != '-') return std::nullopt;
-  std::size_t start = argument[1] == '-' ? 2 : 1;
-  std::string body = argument.substr(start);
-  std::size_t equals = body.find('=');
-  if (equals == std::string::npos) return Flag{body, std::nullopt};
-  return Flag{body.substr(0, equals), body.substr(equals + 1)};
+void start_parsing() {
+  optind = 0;
+  opterr = 1;
 }
 
-std::string take_value(const Flag& flag, int argc, char** argv, int& index) {
-  if (flag.inline_value) return *flag.inline_value;
-  if (index + 1 < argc) return argv[++index];
-  throw std::invalid_argument("--" + flag.name + " needs a value");
+ReportedUsageError::ReportedUsageError()
+    : std::invalid_argument("getopt_long_only refused an option (its message is above)") {}
+
+void print_usage_error(const char* program, const std::invalid_argument& error,
+                       std::string_view hint) {
+  if (dynamic_cast<const ReportedUsageError*>(&error) == nullptr) {
+    std::cerr << program << ": " << error.what() << "\n";
+  }
+  std::cerr << hint << "\n";
 }
 
 std::uint64_t parse_number(const std::string& flag, const std::string& text, std::uint64_t minimum,

@@ -7,7 +7,8 @@ here is about doing that safely:
   start_server(args)       ./server --port 0 ARGS; waits for its "Listen on" line
   start_go_server(args)    go_peer serve -port 0 ARGS; the same for the Go peer
   run_client(host, port)   ./client HOST --port PORT; returns (code, stdout, stderr)
-  run_program(argv)        any program, with a timeout
+  run_program(argv)        any program, with a timeout; stdin bytes in, stdout as
+                           text, or as raw bytes (raw_stdout=True)
   connect / read_line / read_until_closed / send_quietly / reset_close
                            a raw socket, to speak the protocol by hand
   read_fixture(name)       the bytes of tests/fixtures/NAME
@@ -291,8 +292,9 @@ def start_go_server(args=()):
 Result = collections.namedtuple("Result", "code stdout stderr")
 
 
-def run_program(argv, timeout=20, stdin=b""):
-    """Runs a program to completion; returns Result(code, stdout, stderr) as text.
+def run_program(argv, timeout=20, stdin=b"", raw_stdout=False):
+    """Runs a program to completion; returns Result(code, stdout, stderr) as text,
+    or with stdout as the exact bytes when `raw_stdout` is set.
 
     Fails the test if it runs longer than `timeout` (it is killed) or if a
     sanitizer reported anything on its stderr.
@@ -303,8 +305,8 @@ def run_program(argv, timeout=20, stdin=b""):
     except subprocess.TimeoutExpired as expired:
         raise AssertionError(f"{argv} still running after {timeout} s: "
                              f"{(expired.stderr or b'').decode(errors='replace')}") from None
-    result = Result(done.returncode, done.stdout.decode(errors="replace"),
-                    done.stderr.decode(errors="replace"))
+    stdout = done.stdout if raw_stdout else done.stdout.decode(errors="replace")
+    result = Result(done.returncode, stdout, done.stderr.decode(errors="replace"))
     report = sanitizer_report(result.stderr)
     if report:
         raise AssertionError(f"sanitizer report from {argv[0]}: {report}\n{result.stderr}")

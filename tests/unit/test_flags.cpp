@@ -1,32 +1,42 @@
-// Command-line flags: the forms both programs accept, and the numbers they
-// refuse.
+// The shared pieces of both command lines (common/flags.hpp): getopt's
+// reset, how a usage error is printed, and the numbers the flags refuse.
 #include <doctest/doctest.h>
+#include <getopt.h>
 
 #include <stdexcept>
 #include <string>
 
 #include "../../common/flags.hpp"
+#include "command_line_helpers.hpp"
 
-TEST_CASE("flags: --name, -name and --name=value are flags; anything else is an argument") {
-  CHECK(flags::parse_flag("--port")->name == "port");
-  CHECK(flags::parse_flag("-connect")->name == "connect");
-  auto inline_flag = flags::parse_flag("--port=7000");
-  REQUIRE(inline_flag);
-  CHECK(inline_flag->name == "port");
-  CHECK(inline_flag->inline_value == "7000");
-  CHECK_FALSE(flags::parse_flag("localhost"));
-  CHECK_FALSE(flags::parse_flag("-"));
+TEST_CASE("flags: start_parsing resets getopt, even inside a cluster of short options") {
+  // "-ab": getopt returns 'a' and remembers, inside glibc, that 'b' is next.
+  test::Argv first({"./program", "-ab"});
+  flags::start_parsing();
+  CHECK(getopt(first.argc(), first.argv(), "ab") == 'a');
+  // optind = 1 would not forget that 'b'; start_parsing's optind = 0 does.
+  test::Argv second({"./program", "-a"});
+  flags::start_parsing();
+  CHECK(getopt(second.argc(), second.argv(), "ab") == 'a');
+  CHECK(getopt(second.argc(), second.argv(), "ab") == -1);
 }
 
-TEST_CASE("flags: a value comes inline or from the next argument") {
-  char program[] = "client", port[] = "--port", number[] = "7000";
-  char* argv[] = {program, port, number};
-  int index = 1;
-  CHECK(flags::take_value(*flags::parse_flag("--port"), 3, argv, index) == "7000");
-  CHECK(index == 2);  // moved past the value
-  index = 2;
-  CHECK_THROWS_AS(flags::take_value(*flags::parse_flag("--port"), 3, argv, index),
-                  std::invalid_argument);
+TEST_CASE("flags: getopt's own errors get only the hint; ours get the program's name first") {
+  {
+    test::StderrCapture stderr_text;
+    flags::print_usage_error("./client", flags::ReportedUsageError(), "Try ./client --help");
+    CHECK(stderr_text.text() == "Try ./client --help\n");
+  }
+  {
+    test::StderrCapture stderr_text;
+    flags::print_usage_error("./client", std::invalid_argument("no HOST given"),
+                             "Try ./client --help");
+    CHECK(stderr_text.text() == "./client: no HOST given\nTry ./client --help\n");
+  }
+}
+
+TEST_CASE("flags: a ReportedUsageError is a usage error like any other") {
+  CHECK_THROWS_AS(throw flags::ReportedUsageError(), std::invalid_argument);
 }
 
 TEST_CASE("flags: parse_number takes whole numbers within the range") {
