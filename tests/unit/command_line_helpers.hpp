@@ -2,10 +2,15 @@
 // what getopt_long_only printed on stderr.
 #pragma once
 
+#include <doctest/doctest.h>
+
 #include <cstdio>
 #include <initializer_list>
+#include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "../../common/flags.hpp"
 
 namespace test {
 
@@ -44,5 +49,31 @@ class StderrCapture {
   std::FILE* file_;
   int saved_stderr_;
 };
+
+using Words = std::initializer_list<const char*>;
+
+// What getopt_long_only printed when `parse` refused `words`; fails the
+// test if it did not refuse them. `parse` is a program's parse_options
+// taking the words: [](test::Words words) { ... }.
+template <class Parse>
+std::string getopt_message(Parse parse, Words words) {
+  StderrCapture stderr_text;
+  CHECK_THROWS_AS(parse(words), flags::ReportedUsageError);
+  return stderr_text.text();
+}
+
+// The message of the program's own usage error, when getopt accepted the
+// options: "(getopt refused it)" or "(accepted)" otherwise.
+template <class Parse>
+std::string usage_error(Parse parse, Words words) {
+  try {
+    parse(words);
+  } catch (const flags::ReportedUsageError&) {
+    return "(getopt refused it)";
+  } catch (const std::invalid_argument& error) {
+    return error.what();
+  }
+  return "(accepted)";
+}
 
 }  // namespace test

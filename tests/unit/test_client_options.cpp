@@ -15,31 +15,19 @@
 
 namespace {
 
-using Words = std::initializer_list<const char*>;
+using test::Words;
 
 client::CommandLine parse(Words words) {
   test::Argv argv(words);
   return client::parse_options(argv.argc(), argv.argv());
 }
 
-// What getopt_long_only printed when it refused `words`; fails the test if
-// it did not refuse them.
 std::string getopt_message(Words words) {
-  test::StderrCapture stderr_text;
-  CHECK_THROWS_AS(parse(words), flags::ReportedUsageError);
-  return stderr_text.text();
+  return test::getopt_message(parse, words);
 }
 
-// The message of our own usage error (getopt accepted the options).
 std::string usage_error(Words words) {
-  try {
-    parse(words);
-  } catch (const flags::ReportedUsageError&) {
-    return "(getopt refused it)";
-  } catch (const std::invalid_argument& error) {
-    return error.what();
-  }
-  return "(accepted)";
+  return test::usage_error(parse, words);
 }
 
 }  // namespace

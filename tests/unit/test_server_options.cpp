@@ -14,7 +14,7 @@
 
 namespace {
 
-using Words = std::initializer_list<const char*>;
+using test::Words;
 
 server::ServerOptions parse(Words words) {
   test::Argv argv(words);
@@ -22,20 +22,11 @@ server::ServerOptions parse(Words words) {
 }
 
 std::string getopt_message(Words words) {
-  test::StderrCapture stderr_text;
-  CHECK_THROWS_AS(parse(words), flags::ReportedUsageError);
-  return stderr_text.text();
+  return test::getopt_message(parse, words);
 }
 
 std::string usage_error(Words words) {
-  try {
-    parse(words);
-  } catch (const flags::ReportedUsageError&) {
-    return "(getopt refused it)";
-  } catch (const std::invalid_argument& error) {
-    return error.what();
-  }
-  return "(accepted)";
+  return test::usage_error(parse, words);
 }
 
 // Parses the option `name` with `value` in its three spellings, "--name
