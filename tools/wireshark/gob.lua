@@ -1099,7 +1099,7 @@ local function parse(tvb, tree, offset, prefix, size, view, commit)
     if type(err) == "table" and err.need then return { need = err.need } end
     if type(err) ~= "table" then
       -- A bug of this file: shown as such, never as a Lua error.
-      if root then root:add_proto_expert_info(e.internal, "gob.lua: " .. tostring(err)) end
+      if root then root:add_proto_expert_info(e.internal, "Dissector bug: gob.lua: " .. tostring(err)) end
       err = { kind = "internal", text = "dissector bug: " .. tostring(err), start = r.pos }
     else
       report(c, root, err)
