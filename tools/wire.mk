@@ -21,7 +21,7 @@ capture: server client
 	@python3 tools/wire/capture.py
 
 trace: server client
-	@python3 tools/wire/trace.py $(if $(filter 1,$(ALL)),--all)
+	@python3 tools/wire/syscalls.py $(if $(filter 1,$(ALL)),--all)
 
 # Wireshark's personal Lua plugin folder, as `tshark -G folders` names it.
 WIRESHARK_PLUGINS = $(shell tshark -G folders 2>/dev/null | sed -n 's/^Personal Lua Plugins:[[:space:]]*//p')

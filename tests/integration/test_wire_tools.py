@@ -6,6 +6,8 @@
   Trace     both programs' socket calls in order, each with its note, its
             Go counterpart and a file:line of our code that exists; the
             counts add up
+  Plugin    make wireshark-plugin installs a dissector that Wireshark loads
+            by itself, and that -X lua_script may load a second time
 
 Capturing needs root (CI runs as root) and dumpcap or tcpdump; tracing
 needs strace and ptrace. Each test skips, saying why, without them.
@@ -85,6 +87,37 @@ class Capture(unittest.TestCase):
         self.assertIn("needs root", done.stdout)
 
 
+def make_environment():
+    """The environment for a make run from a test that make runs: without
+    the outer make's job server, whose pipe Python does not pass on."""
+    env = dict(os.environ)
+    words = env.get("MAKEFLAGS", "").split(" ")
+    env["MAKEFLAGS"] = " ".join(word for word in words if not (
+        word.startswith("--jobserver") or word.startswith("-j"))).strip()
+    env.pop("MAKELEVEL", None)
+    return env
+
+
+@wire.needs_tshark
+class Plugin(unittest.TestCase):
+    def test_the_plugin_folder_and_lua_script_together(self):
+        home = wire.scratch_directory(self)
+        env = dict(make_environment(), HOME=str(home))
+        done = subprocess.run(["make", "-s", "wireshark-plugin"], cwd=harness.REPO_ROOT, env=env,
+                              capture_output=True, text=True, timeout=60)
+        self.assertEqual(done.returncode, 0, done.stdout + done.stderr)
+        self.assertTrue(list(home.rglob("tutorial.lua")), done.stdout)
+        capture = wire.FIXTURES / "tutorial.pcapng"
+        for extra in ([], ["-X", f"lua_script:{wire.TUTORIAL_LUA}"],
+                      ["-X", f"lua_script:{wire.GOB_LUA}"]):
+            with self.subTest(extra=extra):
+                done = subprocess.run(["tshark", *extra, "-r", capture, "-Y", "gob.value_of"],
+                                      env=env, capture_output=True, text=True, timeout=60)
+                self.assertEqual(done.returncode, 0, done.stderr)
+                self.assertNotIn("Lua", done.stderr)
+                self.assertIn("value of struct complexData", done.stdout)
+
+
 strace_works = False
 if shutil.which("strace"):
     probe = subprocess.run(["strace", "-o", "/dev/null", "true"], capture_output=True)
@@ -96,9 +129,9 @@ if shutil.which("strace"):
 class Trace(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        done = run_tool("trace.py", "--host", "127.0.0.1", *PROGRAMS)
+        done = run_tool("syscalls.py", "--host", "127.0.0.1", *PROGRAMS)
         if done.returncode != 0:
-            raise AssertionError(f"trace.py failed:\n{done.stdout}{done.stderr}")
+            raise AssertionError(f"syscalls.py failed:\n{done.stdout}{done.stderr}")
         cls.text = done.stdout
         parts = re.split(r"^== ", cls.text, flags=re.M)
         cls.server = next(part for part in parts if part.startswith("./server"))

@@ -30,10 +30,12 @@
 -- The bytes of one message are read into a Lua string first (fast), then
 -- read with the helpers below; tree items point back into the tvb.
 
-if gob_dissector ~= nil then return end -- loaded already (plugin folder and dofile)
+-- Loaded once, whether from the plugin folder, by -X lua_script or by
+-- tutorial.lua; the plugins share _G, not their other globals.
+if _G.gob_dissector ~= nil then return end
 
 local M = {}
-gob_dissector = M
+_G.gob_dissector = M
 
 local byte, sub, format = string.byte, string.sub, string.format
 

@@ -20,9 +20,15 @@
 -- refuses them. After anything the server answers with ERR, it closes: the
 -- client's bytes after that are shown as not read.
 
+-- Loaded once: from the plugin folder and by -X lua_script at the same time
+-- would register the protocol twice. (Wireshark gives each plugin file
+-- globals of its own; _G is the table they share.)
+if _G.tutorial_dissector_loaded then return end
+_G.tutorial_dissector_loaded = true
+
 local here = debug.getinfo(1, "S").source:match("^@(.*[/\\])") or ""
-if gob_dissector == nil then dofile(here .. "gob.lua") end
-local gobd = gob_dissector
+if _G.gob_dissector == nil then dofile(here .. "gob.lua") end
+local gobd = _G.gob_dissector
 
 local format = string.format
 

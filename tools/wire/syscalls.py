@@ -9,7 +9,7 @@ code that made it (strace -k gives the stack of each call; addr2line turns
 its addresses into file:line, which the -g of the build makes possible).
 Last come the counts of each call for the whole exchange.
 
-  python3 tools/wire/trace.py [--host HOST] [--all] [--keep DIR]
+  python3 tools/wire/syscalls.py [--host HOST] [--all] [--keep DIR]
 
   --host HOST  the client's HOST argument (default localhost)
   --all        every system call, not only the socket calls
