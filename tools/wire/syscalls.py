@@ -230,10 +230,13 @@ def short_function(symbol):
 # --------------------------------------------------------------- notes --
 
 # (call, pattern on "args = result", note, the tutorial's Go). The first
-# match wins; a pattern of None matches any call of that name.
+# match wins; a pattern of None matches any call of that name. A call's
+# name may carry the program ("server:socket") or, for close, what the
+# descriptor is ("close:connection").
 NOTES = [
-    ("socket", r"AF_INET6, SOCK_STREAM", "a TCP socket, IPv6 (which, IPV6_V6ONLY off, takes IPv4 too)",
-     "net.Listen / net.Dial"),
+    ("server:socket", r"AF_INET6, SOCK_STREAM", "a TCP socket, IPv6 (with IPV6_V6ONLY off it takes "
+     "IPv4 too)", "net.Listen"),
+    ("socket", r"AF_INET6, SOCK_STREAM", "a TCP socket, IPv6", "net.Dial"),
     ("socket", r"AF_INET, SOCK_STREAM", "a TCP socket, IPv4", "net.Dial"),
     ("setsockopt", r"SO_REUSEADDR", "bind even while old connections of the port linger "
      "(TIME_WAIT): a restarted server gets its port back", "net.Listen sets it too"),
@@ -279,19 +282,46 @@ NOTES = [
     ("shutdown", None, "stop: the connection is shut down", "(the tutorial never stops)"),
     ("pipe2", None, "the stop pipe: SIGTERM's handler writes to it to wake the accept loop",
      "(the tutorial never stops)"),
-    ("close", None, "release the descriptor; for a connection the kernel sends FIN",
-     "conn.Close()"),
+    ("close:connection", None, "the connection's socket: the kernel sends FIN, the end of this "
+     "side's stream", "conn.Close()"),
+    ("close:listener", None, "the listening socket: no more connections", "listener.Close()"),
+    ("close:pipe", None, "one end of the stop pipe", "(the tutorial never stops)"),
+    ("close", None, "release the descriptor", ""),
     ("SIGTERM", None, "Ctrl-C or kill: the server finishes what is in progress and stops",
      "(the tutorial never stops)"),
 ]
 
 
-def note_of(call):
+def note_of(call, program="", what=""):
     text = f"{call.args} = {call.result}"
+    names = [f"{program}:{call.name}", f"{call.name}:{what}", call.name]
     for name, pattern, note, go in NOTES:
-        if name == call.name and (pattern is None or re.search(pattern, text)):
+        if name in names and (pattern is None or re.search(pattern, text)):
             return note, go
     return "", ""
+
+
+class Descriptors:
+    """What each descriptor of a program is, from the calls that made it:
+    a connection's socket, a listening socket, an end of a pipe."""
+
+    def __init__(self):
+        self.kinds = {}
+
+    def see(self, call):
+        fd = re.match(r"(\d+)", call.args)
+        result = re.match(r"(\d+)", call.result)
+        if call.name in ("socket", "accept4", "accept") and result:
+            self.kinds[int(result.group(1))] = "connection"
+        elif call.name == "listen" and fd:
+            self.kinds[int(fd.group(1))] = "listener"
+        elif call.name == "pipe2":
+            for number in re.findall(r"\d+", call.args.split("]")[0]):
+                self.kinds[int(number)] = "pipe"
+
+    def kind(self, call):
+        fd = re.match(r"(\d+)", call.args)
+        return self.kinds.pop(int(fd.group(1)), "") if call.name == "close" and fd else ""
 
 
 # ----------------------------------------------------------- the view --
@@ -340,6 +370,7 @@ def describe_program(name, directory, binary, show_all=False):
     locations.resolve(frame[2] for call in calls for frame in call.frames
                       if Path(frame[0]).resolve() == binary)
     counts = collections.Counter()
+    descriptors = Descriptors()
     loader = 0
     lines = []
     number = 0
@@ -385,7 +416,9 @@ def describe_program(name, directory, binary, show_all=False):
         thread = "" if call.pid == main_pid else f" [thread {call.pid}]"
         shown = call.text.split(" ", 1)[1] if " " in call.text else call.text
         lines.append(f"{number:3}  {shorten(shown)}{thread}")
-        note, go = note_of(call)
+        what = descriptors.kind(call)
+        descriptors.see(call)
+        note, go = note_of(call, name, what)
         if note or go:
             lines.append(f"       {note}" + (f"   [Go: {go}]" if go else ""))
         place = where(call)

@@ -541,8 +541,8 @@ local function read_fields(c, count, what, on_field)
     local delta = get_uint(r)
     if delta == 0 then return start end
     if delta > count - 1 - number then
-      fail(r, start, "malformed", format("%s: field delta %s out of range (it would make field "
-        .. "%s of %d)", what, decimal(delta), decimal(number + delta), count))
+      fail(r, start, "malformed", format("%s: field delta %s out of range (it points at field "
+        .. "%s; %s has %d fields)", what, decimal(delta), decimal(number + delta), what, count))
     end
     number = number + delta
     on_field(number, start, delta)
@@ -767,8 +767,9 @@ local function walk_struct(c, wt, depth, node, path)
       return
     end
     if delta > count - 1 - number then
-      fail(r, start, "malformed", format("field delta %s out of range in %s (it would make "
-        .. "field %s of %d)", decimal(delta), name, decimal(number + delta), count))
+      fail(r, start, "malformed", format("field delta %s out of range in %s (it points at "
+        .. "field %s; the struct has %d fields)", decimal(delta), name, decimal(number + delta),
+        count))
     end
     number = number + delta
     local field = wt.fields[number + 1]
