@@ -105,6 +105,7 @@ def damaged(rng, pool):
 
 
 @wire.needs_tshark
+@wire.only_once
 class GobPackets(unittest.TestCase):
     def test_damaged_streams_give_expert_info_not_errors(self):
         rng = random.Random(SEED)
@@ -124,6 +125,7 @@ class GobPackets(unittest.TestCase):
 
 
 @wire.needs_tshark
+@wire.only_once
 class TutorialTcp(unittest.TestCase):
     def test_damaged_gob_requests_in_random_segments(self):
         rng = random.Random(SEED + 1)

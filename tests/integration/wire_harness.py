@@ -43,6 +43,13 @@ if _missing("tshark", "text2pcap"):
 
 needs_tshark = unittest.skipIf(SKIP_REASON is not None, SKIP_REASON or "")
 
+# The dissector's own tests run tshark on files: nothing of ours is
+# compiled in them, so `make asan` and `make tsan` would only repeat them.
+# They run in `make test`; under a sanitizer build they are skipped.
+VARIANT = harness.BIN_DIR.parent.name
+only_once = unittest.skipIf(VARIANT in ("asan", "tsan"),
+                            "the dissector's tests compile nothing; they run in make test")
+
 # What shows that the dissector itself went wrong, in any of tshark's outputs.
 DISSECTOR_FAILURES = ("Lua Error", "Dissector bug", "gob.internal", "Unhandled exception",
                       "malformed Lua")

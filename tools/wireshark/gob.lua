@@ -450,23 +450,24 @@ local function describe(view, id)
 end
 
 -- Whether a value of type `id` may hold an interface value, whose bytes may
--- go on in the next message (see walk_interface).
-local function may_hold_interface(view, id, seen)
-  if id == 8 then return true end
-  if BASIC[id] then return false end
-  if seen[id] then return false end
-  seen[id] = true
-  local wt = lookup(view, id)
-  if wt == nil then return false end
-  if wt.kind == 2 then
-    for _, field in ipairs(wt.fields) do
-      if may_hold_interface(view, field.id, seen) then return true end
+-- go on in the next message (see walk_interface). A walk over the type
+-- graph with a list, not recursion: a hostile stream may chain thousands of
+-- definitions, and this runs outside the per-message error handler.
+local function may_hold_interface(view, id)
+  local seen, pending = {}, { id }
+  while #pending > 0 do
+    local next_id = table.remove(pending)
+    if next_id == 8 then return true end
+    if not BASIC[next_id] and not seen[next_id] then
+      seen[next_id] = true
+      local wt = lookup(view, next_id)
+      if wt and wt.kind == 2 then
+        for _, field in ipairs(wt.fields) do pending[#pending + 1] = field.id end
+      elseif wt and wt.kind <= 3 then
+        pending[#pending + 1] = wt.elem
+        if wt.kind == 3 then pending[#pending + 1] = wt.key end
+      end
     end
-    return false
-  end
-  if wt.kind <= 3 then
-    return may_hold_interface(view, wt.elem, seen)
-      or (wt.kind == 3 and may_hold_interface(view, wt.key, seen))
   end
   return false
 end
@@ -1162,7 +1163,7 @@ function M.dissect_message(tvb, pinfo, tree, offset, view, commit)
   local id_reader = { tvb = tvb, base = offset, s = tvb:raw(offset, math.min(prefix + size,
     prefix + 9)), pos = prefix, limit = prefix + size }
   local ok, id = pcall(get_int, id_reader)
-  if ok and id > 0 and may_hold_interface(view, id, {}) then
+  if ok and id > 0 and may_hold_interface(view, id) then
     local measured = parse(tvb, nil, offset, prefix, size, copy_view(view), false)
     if measured.need then return measured end
   end
