@@ -82,6 +82,14 @@ def strace_argv(out_prefix, calls, program_argv):
             *map(str, program_argv)]
 
 
+def traced_environment():
+    """The programs' environment under strace. LeakSanitizer cannot work
+    under ptrace: a sanitizer build (make asan) runs without it here."""
+    env = dict(os.environ)
+    env["ASAN_OPTIONS"] = ":".join(filter(None, [env.get("ASAN_OPTIONS"), "detect_leaks=0"]))
+    return env
+
+
 def traced_child(strace_process):
     """The pid of the program strace started (its only child)."""
     children = Path(f"/proc/{strace_process.pid}/task/{strace_process.pid}/children")
@@ -105,7 +113,8 @@ def run_traced_exchange(directory, host="localhost", calls=SOCKET_CALLS, client_
     server_log = tempfile.TemporaryFile()
     server = subprocess.Popen(
         strace_argv(directory / "server", calls, [SERVER, "--port", port]),
-        cwd=REPO_ROOT, stdin=subprocess.DEVNULL, stdout=server_log, stderr=server_log)
+        cwd=REPO_ROOT, stdin=subprocess.DEVNULL, stdout=server_log, stderr=server_log,
+        env=traced_environment())
     log = lambda: (server_log.seek(0), server_log.read().decode(errors="replace"))[1]
     try:
         wait_for(lambda: "Listen on" in log() or server.poll() is not None, READY_SECONDS,
@@ -116,7 +125,7 @@ def run_traced_exchange(directory, host="localhost", calls=SOCKET_CALLS, client_
             strace_argv(directory / "client", calls,
                         [CLIENT, host, "--port", port, *client_args]),
             cwd=REPO_ROOT, stdin=subprocess.DEVNULL, capture_output=True,
-            timeout=EXCHANGE_SECONDS)
+            timeout=EXCHANGE_SECONDS, env=traced_environment())
         if client.returncode != 0:
             raise RuntimeError(f"the client failed ({client.returncode}):\n"
                                + client.stderr.decode(errors="replace"))
@@ -327,9 +336,14 @@ class Descriptors:
 # ----------------------------------------------------------- the view --
 
 
+SANITIZER_INTERNALS = ("__sanitizer", "__asan", "__ubsan", "__tsan", "__lsan")
+
+
 def classify(call, binary):
-    """'ours', 'getaddrinfo' (the C library's, inside getaddrinfo), or
-    'loader' (the dynamic loader's, before main)."""
+    """'ours', 'getaddrinfo' (the C library's, inside getaddrinfo), 'loader'
+    (the dynamic loader's, before main) or 'sanitizer' (a sanitizer
+    runtime's own, in make asan and make tsan builds; its interceptors,
+    which wrap our calls, have plain names and do not count)."""
     ours = [frame for frame in call.frames if Path(frame[0]).resolve() == binary]
     if not ours:
         # No frame of the program: the loader's, or a stack strace could
@@ -338,6 +352,8 @@ def classify(call, binary):
     for frame in call.frames:
         if Path(frame[0]).resolve() == binary:
             break
+        if frame[1].startswith(SANITIZER_INTERNALS):
+            return "sanitizer"
         if "getaddrinfo" in frame[1]:
             return "getaddrinfo"
     return "ours"
@@ -401,10 +417,14 @@ def describe_program(name, directory, binary, show_all=False):
         lines.append(f"       {where(pending_gai[0])}")
         pending_gai.clear()
 
+    sanitizer = 0
     for call in calls:
         kind = classify(call, binary)
         if kind == "loader":
             loader += 1
+            continue
+        if kind == "sanitizer":
+            sanitizer += 1
             continue
         if not call.name.startswith("SIG"):
             counts[call.name] += 1
@@ -432,6 +452,8 @@ def describe_program(name, directory, binary, show_all=False):
     if loader:
         lines.append(f"     ({loader} calls of the dynamic loader before main, not shown: "
                      "it closes the libraries' files)")
+    if sanitizer:
+        lines.append(f"     ({sanitizer} calls of the sanitizer runtime, not shown or counted)")
     return lines, counts
 
 
@@ -466,7 +488,7 @@ def main(argv):
             run_traced_exchange(directory, options.host, calls)
         except (RuntimeError, TimeoutError, subprocess.TimeoutExpired) as problem:
             print(f"make trace: {problem}")
-            if "ptrace" in str(problem) or "Operation not permitted" in str(problem):
+            if re.search(r"PTRACE_TRACEME|ptrace\(PTRACE_\w+.*Operation not permitted", str(problem)):
                 print("strace may not trace here (a container without ptrace?)")
             return 1
         totals = {}
