@@ -296,6 +296,9 @@ CRAFTED = [
     ("a message cut short", POINT[:-3], "cut short"),
     ("a value of type 0", message(b"\x00\x00"), "type id 0 names no type"),
     ("a struct without its end", POINT + message(sint(65) + b"\x01\x02"), "ends in the middle"),
+    ("an interface's value length of 2^60, which Go's decoder does not use",
+     definition(65, 3, b"\x01" + common(b"Box", 65) + b"\x01\x01\x01\x01I\x01" + sint(8) + b"\x00\x00")
+     + message(sint(65) + b"\x01\x03int" + sint(2) + uint(1 << 60) + b"\x00\x0e\x00"), None),
     ("a name that is not UTF-8", definition(65, 3, b"\x01" + common(b"\xff\xfe", 65) + b"\x00")
      + message(sint(65) + b"\x00"), None),
 ]

@@ -70,7 +70,6 @@ local BASIC = {
 local FIRST_USER_ID = 64
 
 local f = {
-  message      = ProtoField.none("gob.message", "Message"),
   length       = ProtoField.uint32("gob.length", "Length prefix", base.DEC),
   type_id      = ProtoField.int32("gob.type_id", "Type id", base.DEC),
   defines      = ProtoField.int32("gob.defines", "Defines type", base.DEC),
@@ -93,7 +92,6 @@ local f = {
   delta        = ProtoField.uint32("gob.delta", "Field delta", base.DEC),
   ["end"]      = ProtoField.none("gob.end", "End of struct"),
   -- values
-  field        = ProtoField.none("gob.field", "Field"),
   field_name   = ProtoField.string("gob.field.name", "Field name"),
   field_number = ProtoField.uint32("gob.field.number", "Field number", base.DEC),
   path         = ProtoField.string("gob.path", "Path"),
@@ -116,8 +114,10 @@ local f = {
   interface    = ProtoField.none("gob.interface", "Interface value"),
   iface_name   = ProtoField.string("gob.interface.name", "Concrete type name"),
   iface_type   = ProtoField.int32("gob.interface.type_id", "Concrete type id", base.DEC),
-  iface_len    = ProtoField.uint32("gob.interface.length", "Value length", base.DEC),
-  chunk        = ProtoField.uint32("gob.interface.chunk", "Length of what follows the definition", base.DEC),
+  -- Two counts the decoder reads and does not use: any 64-bit number.
+  iface_len    = ProtoField.uint64("gob.interface.length", "Value length", base.DEC),
+  chunk        = ProtoField.uint64("gob.interface.chunk", "Length of what follows the definition",
+    base.DEC),
   nil_value    = ProtoField.none("gob.nil", "nil interface"),
   encoded      = ProtoField.bytes("gob.encoded", "Self-encoded bytes"),
 }
@@ -951,9 +951,9 @@ local function walk_interface(c, depth, node, name, path, lead)
     read_definition(c, item, -id)
     if r.pos < r.limit then
       local chunk_start = r.pos
-      local chunk = get_uint(r)
+      local chunk = exact_uint(r, get_uint(r))
       add(c, item, f.chunk, chunk_start, r.pos - chunk_start, chunk,
-        format("Length of what follows: %s (the decoder skips it)", decimal(chunk)))
+        format("Length of what follows: %s (the decoder skips it)", tostring(chunk)))
     end
   end
   local id_end = r.pos
@@ -961,9 +961,9 @@ local function walk_interface(c, depth, node, name, path, lead)
     format("Concrete type id: %s (%s)", decimal(id), describe(c.view, id)))
   if id == 0 then fail(r, id_end - 1, "malformed", "an interface value of type id 0") end
   local length_start = r.pos
-  local length = get_uint(r)
+  local length = exact_uint(r, get_uint(r))
   add(c, item, f.iface_len, length_start, r.pos - length_start, length,
-    format("Value length: %s bytes", decimal(length)))
+    format("Value length: %s bytes (Go's decoder reads the value without it)", tostring(length)))
   local wt = lookup(c.view, id)
   if not (wt and wt.kind == 2) then
     local marker_start = r.pos
