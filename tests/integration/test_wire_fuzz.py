@@ -1,7 +1,7 @@
 """Random, truncated and mutated gob bytes through the dissector: never a
 Lua error, never a dissector bug, never a crash or a hang of tshark.
 
-  GobPackets     two thousand gob streams, one per packet (text2pcap -P gob):
+  GobPackets     1200 gob streams, one per packet (text2pcap -P gob):
                  Go's streams of every kind and the fixtures, cut short, with
                  bytes flipped, inserted or dropped, with one message's body
                  mutated and its length prefix made to fit again (so that
@@ -24,8 +24,8 @@ import harness
 import wire_harness as wire
 
 SEED = int(os.environ.get("WIRE_FUZZ_SEED", "12"))
-PACKETS = 2000
-STREAMS = 24
+PACKETS = 1200
+STREAMS = 12
 SECONDS = 60
 
 

@@ -16,6 +16,7 @@ when it is missing (SKIP_REASON); `make test` does not install it.
 
 import os
 import shutil
+import sys
 import subprocess
 import tempfile
 import unittest
@@ -25,6 +26,9 @@ from pathlib import Path
 import harness
 
 REPO_ROOT = harness.REPO_ROOT
+sys.path.insert(0, str(REPO_ROOT / "tools" / "wire"))
+import pcapng  # noqa: E402  (the graders' reader: no tshark run needed)
+
 FIXTURES = REPO_ROOT / "tests" / "wire" / "fixtures"
 TUTORIAL_LUA = REPO_ROOT / "tools" / "wireshark" / "tutorial.lua"
 GOB_LUA = REPO_ROOT / "tools" / "wireshark" / "gob.lua"
@@ -235,10 +239,9 @@ def segments(data, size=SEGMENT):
 
 
 def server_port(capture):
-    """The port the first connection of a capture went to."""
-    rows = fields(capture, ["tcp.dstport"], "-Y", "tcp.flags.syn == 1 && tcp.flags.ack == 0",
-                  "-c", "1")
-    return int(rows[0][0][0])
+    """The port the first connection of a capture went to (its client
+    speaks first)."""
+    return pcapng.segments(capture)[0].dst_port
 
 
 def scratch_directory(test):
@@ -247,17 +250,11 @@ def scratch_directory(test):
     return Path(directory)
 
 
-def client_bytes(capture, server_port=None):
-    """Every byte the client sent in the capture's first TCP stream."""
-    rows = fields(capture, ["tcp.dstport", "tcp.payload"], "-Y", "tcp.len > 0 && tcp.stream == 0",
-                  "-o", "tcp.desegment_tcp_streams:FALSE")
-    ports = [int(row[0][0]) for row in rows]
-    server = server_port or ports[0]
-    data = b""
-    for row in rows:
-        if int(row[0][0]) == server and row[1]:
-            data += bytes.fromhex(row[1][0].replace(":", ""))
-    return data
+def client_bytes(capture):
+    """Every byte the client sent to the server, in a capture of one
+    connection."""
+    segments = pcapng.segments(capture)
+    return b"".join(s.payload for s in segments if s.dst_port == segments[0].dst_port)
 
 
 def split_gob(data):

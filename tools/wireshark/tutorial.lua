@@ -93,9 +93,10 @@ local function trim(text)
   return (text:gsub("^[ \t\r\n]+", ""):gsub("[ \t\r\n]+$", ""))
 end
 
--- A line's text for a label: as it is when printable, else Go-quoted.
+-- A line's text for a label: as it is when printable, else (and when
+-- empty) Go-quoted.
 local function shown_text(text)
-  if text:find("^[\32-\126]*$") then return text end
+  if text:find("^[\32-\126]+$") then return text end
   return gobd.go_quote(text, 200)
 end
 
@@ -118,9 +119,9 @@ end
 
 -- ---------------------------------------------------------------- steps --
 
--- One step of the client's side. Returns the step's length and the state
--- after it, or nil and the bytes missing. `node` is the step's tutorial
--- item (created by the caller); `info` collects the Info column.
+-- One step of the client's side, as its own tutorial item. Returns the
+-- step's length and the state after it, or nil and the bytes missing;
+-- `info` collects the Info column.
 local function client_step(tvb, pinfo, tree, offset, state, commit, info)
   if state.mode == "closed" then
     local length = tvb:len() - offset
