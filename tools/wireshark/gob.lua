@@ -699,7 +699,9 @@ local function read_definition(c, node, id)
   end)
   add_end(c, item, stop, "wireType")
   if wt.kind == nil then fail(r, start, "malformed", "an empty type definition (no kind)") end
-  if wt.kind == 0 and (wt.len or 0) < 0 then
+  -- A zero is not sent: an array type without Len has length 0 ([0]int).
+  if wt.kind == 0 then wt.len = wt.len or 0 end
+  if wt.kind == 0 and wt.len < 0 then
     fail(r, start, "malformed", "an array type with a negative length")
   end
   if wt.kind <= 1 or wt.kind == 3 then

@@ -99,6 +99,7 @@ type Collections struct {
 	Points   []Point
 	Pointers []*Point
 	ByPoint  map[Point]string // a struct key: named by position in paths
+	NoElems  [][0]int         // an array type of length 0: its Len is not sent
 }
 
 type Inner struct {
@@ -230,6 +231,7 @@ func cases() []gobCase {
 			Points:   []Point{{1, 2}, {0, 0}, {-3, 4}},
 			Pointers: []*Point{{5, 6}},
 			ByPoint:  map[Point]string{{1, 1}: "one one"},
+			NoElems:  [][0]int{{}, {}},
 		}}, func() interface{} { return new(Collections) }},
 		{"structs", []interface{}{structs}, func() interface{} { return new(Structs) }},
 		{"interfaces", []interface{}{Interfaces{
