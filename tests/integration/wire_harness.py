@@ -43,7 +43,9 @@ def _missing(*tools):
 
 SKIP_REASON = None
 if _missing("tshark", "text2pcap"):
-    SKIP_REASON = (f"{' and '.join(_missing('tshark', 'text2pcap'))} not installed: {INSTALL}")
+    _absent = _missing("tshark", "text2pcap")
+    SKIP_REASON = (f"{' and '.join(_absent)} {'is' if len(_absent) == 1 else 'are'} not installed: "
+                   f"{INSTALL}")
 
 needs_tshark = unittest.skipIf(SKIP_REASON is not None, SKIP_REASON or "")
 
