@@ -114,5 +114,7 @@ clean:
 
 # Targets that live beside what they build: benchmarks, docs, exercises, fuzzing.
 -include bench/bench.mk docs/docs.mk tests/fuzz/fuzz.mk
+# Captures, system call traces and the Wireshark dissector (docs/wire.md).
+-include tools/wire.mk
 
 -include $(shell find build -name '*.d' 2>/dev/null)

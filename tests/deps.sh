@@ -21,6 +21,9 @@
 #   fuzz   clang, libclang-rt-14-dev  (libFuzzer, for make fuzz)
 #   proof  git          (applies the exercises' reference patches)
 #   netns  iproute2     (ip: network namespaces, for make demo-netns)
+#   wire   tshark       (tshark, dumpcap, text2pcap: the dissector's tests,
+#                        make capture)
+#          strace       (make trace)
 set -eu
 
 CXX=${CXX:-g++}
@@ -38,8 +41,12 @@ needs_of() {
       ;;
     proof) echo "git|applies the exercises' reference patches|command -v git >/dev/null 2>&1" ;;
     netns) echo "iproute2|ip, which makes the network namespaces|command -v ip >/dev/null 2>&1" ;;
+    wire)
+      echo "tshark|tshark, dumpcap and text2pcap, for the dissector's tests and make capture|command -v tshark >/dev/null 2>&1 && command -v dumpcap >/dev/null 2>&1 && command -v text2pcap >/dev/null 2>&1"
+      echo "strace|the system call traces of make trace|command -v strace >/dev/null 2>&1"
+      ;;
     *)
-      echo "tests/deps.sh: unknown group '$1' (groups: test fuzz proof netns)" >&2
+      echo "tests/deps.sh: unknown group '$1' (groups: test fuzz proof netns wire)" >&2
       exit 2
       ;;
   esac
@@ -102,7 +109,7 @@ install_missing() {
 }
 
 if [ $# -lt 2 ]; then
-  echo "usage: tests/deps.sh check|install GROUP... (groups: test fuzz proof netns)" >&2
+  echo "usage: tests/deps.sh check|install GROUP... (groups: test fuzz proof netns wire)" >&2
   exit 2
 fi
 action=$1
