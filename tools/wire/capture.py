@@ -25,7 +25,6 @@ import argparse
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -33,13 +32,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from processes import free_port as any_free_port, stop, wait_for  # noqa: E402
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DISSECTOR = REPO_ROOT / "tools" / "wireshark" / "tutorial.lua"
 DEFAULT_OUT = REPO_ROOT / "build" / "wire" / "tutorial.pcapng"
 
 READY_SECONDS = 10  # for the capture tool and the server to be ready
 EXCHANGE_SECONDS = 30  # for the client to finish
-STOP_SECONDS = 10  # for a process to exit after SIGTERM
 
 INSTALL_HINT = ("Install them with: sudo apt-get install tshark strace "
                 "(or `make deps DEPS=wire` as root)")
@@ -90,29 +90,11 @@ def free_port(preferred=61000):
     then says so.)"""
     if preferred and port_is_free(preferred):
         return preferred
-    with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as probe:
-        probe.bind(("::", 0))
-        return probe.getsockname()[1]
+    return any_free_port()
 
 
-def wait_for(condition, seconds, what):
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{what} within {seconds} s")
-        time.sleep(0.02)
 
 
-def stop(process, seconds=STOP_SECONDS):
-    """SIGTERM to `process` (by its pid), SIGKILL if it hangs; returns its status."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=seconds)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-    return process.returncode
 
 
 class Capture:

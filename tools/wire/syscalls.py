@@ -27,12 +27,12 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from processes import STOP_SECONDS, free_port, stop, wait_for  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,36 +43,16 @@ SOCKET_CALLS = "%network,close,shutdown,poll,ppoll,pipe2,clone,clone3"
 
 READY_SECONDS = 10
 EXCHANGE_SECONDS = 30
-STOP_SECONDS = 10
 
 INSTALL_HINT = "Install it with: sudo apt-get install strace (or `make deps DEPS=wire` as root)"
 
 # ------------------------------------------------------------- running --
 
 
-def free_port():
-    with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as probe:
-        probe.bind(("::", 0))
-        return probe.getsockname()[1]
 
 
-def wait_for(condition, seconds, what):
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{what} within {seconds} s")
-        time.sleep(0.02)
 
 
-def stop(process, seconds=STOP_SECONDS):
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=seconds)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-    return process.returncode
 
 
 def strace_argv(out_prefix, calls, program_argv):
