@@ -103,6 +103,7 @@ std::size_t BufferedStream::fill() {
 
 std::optional<std::string> BufferedStream::read_line(std::size_t max_length) {
   std::string line;
+  MemoryReservation memory(budget_, kFreeLineBytes, MemoryBudget::Use::ArrivingMessage);
   while (true) {
     const std::uint8_t* start = read_buffer_.get() + read_pos_;
     std::size_t available = read_end_ - read_pos_;
@@ -113,6 +114,7 @@ std::optional<std::string> BufferedStream::read_line(std::size_t max_length) {
     if (line.size() + take > max_length) {
       throw ProtocolError("line longer than " + std::to_string(max_length) + " bytes");
     }
+    make_room(line, line.size() + take, max_length, memory);
     line.append(reinterpret_cast<const char*>(start), take);
     read_pos_ += take;
     if (newline) {
@@ -124,6 +126,19 @@ std::optional<std::string> BufferedStream::read_line(std::size_t max_length) {
       throw UnexpectedEndOfStream("connection closed in the middle of a line");
     }
   }
+}
+
+// Grows `line` to hold `size` bytes, doubling as std::string would. A line
+// that outgrows the free part takes from the budget all that max_length
+// allows, at once (memory_budget.hpp says why); waiting for it here, the
+// stream reads nothing more from the socket, so TCP slows the sender down.
+void BufferedStream::make_room(std::string& line, std::size_t size, std::size_t max_length,
+                               MemoryReservation& memory) {
+  if (size <= line.capacity()) return;
+  std::size_t capacity = std::min(std::max(size, 2 * line.capacity()), max_length);
+  if (capacity > memory.covered())
+    memory.resize(capacity > kFreeLineBytes ? max_length : capacity, deadline_);
+  line.reserve(capacity);
 }
 
 void BufferedStream::read_exact(std::uint8_t* data, std::size_t size) {

@@ -24,6 +24,8 @@
 #include <string_view>
 #include <vector>
 
+#include "memory_budget.hpp"
+
 namespace net {
 
 class BufferedStream {
@@ -67,9 +69,18 @@ class BufferedStream {
   // TimeoutError (Go's SetDeadline). Like Go's, it is absolute: it does not
   // move forward by itself when bytes arrive. std::nullopt: wait forever.
   void set_deadline(std::optional<Clock::time_point> deadline) { deadline_ = deadline; }
+  std::optional<Clock::time_point> deadline() const { return deadline_; }
+
+  // Where a line longer than kFreeLineBytes takes its memory from while it
+  // arrives (the server's --max-memory); nullptr: nowhere, it just grows.
+  // The budget must outlive the stream.
+  void set_memory_budget(MemoryBudget* budget) { budget_ = budget; }
+  static constexpr std::size_t kFreeLineBytes = 8192;
 
  private:
   std::size_t fill();
+  void make_room(std::string& line, std::size_t size, std::size_t max_length,
+                 MemoryReservation& memory);
   void bound_receive_wait();
   void wait_until_writable();
   std::chrono::milliseconds time_left() const;  // throws TimeoutError at 0
@@ -85,6 +96,7 @@ class BufferedStream {
   std::vector<std::uint8_t> write_buffer_;
   int write_error_ = 0;  // errno of the first failed send; sticky
   std::optional<Clock::time_point> deadline_;
+  MemoryBudget* budget_ = nullptr;
   // What SO_RCVTIMEO is set to on the socket (0: none), so that it is set
   // again only when it must change.
   std::chrono::milliseconds receive_timeout_{0};

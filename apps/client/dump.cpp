@@ -167,7 +167,7 @@ class Annotator {
     if (id == std::numeric_limits<TypeId>::min()) {  // -id would overflow
       throw net::ProtocolError("gob: type id " + std::to_string(id) + " is out of range");
     }
-    if (id < 0) definitions_.define(-id, first_reading);
+    if (id < 0) definitions_.define(-id, first_reading, definition_memory_);
     TypeId type = id < 0 ? -id : id;
     std::string type_name = "type " + std::to_string(type) + ", " + describe(type);
 
@@ -407,6 +407,8 @@ class Annotator {
   std::span<const std::uint8_t> stream_;
   std::ostream& out_;
   const std::map<TypeId, WireType> gobs_own_;
+  // The bytes shown are the client's own or a file's: no memory bound.
+  gob::MemoryAccount definition_memory_;
   gob::TypeTable definitions_;
   gob::WireReader* reader_ = nullptr;  // the message being shown
   std::size_t message_end_ = 0;

@@ -13,7 +13,8 @@
 
 namespace server {
 
-Endpoint::Endpoint(EndpointOptions options) : options_(options) {
+Endpoint::Endpoint(EndpointOptions options)
+    : options_(options), memory_budget_(options.max_memory) {
   if (::pipe2(stop_pipe_, O_CLOEXEC | O_NONBLOCK) < 0) net::throw_errno("pipe2");
 }
 
@@ -140,6 +141,7 @@ void Endpoint::refuse(net::Socket& socket, const std::string& reason) {
 void Endpoint::handle_messages(Connection& connection) {
   const std::string& peer = connection.peer;
   net::BufferedStream stream(connection.socket.fd());
+  stream.set_memory_budget(&memory_budget_);
   std::string command;
   try {
     while (!stopping_) {

@@ -19,6 +19,7 @@
 #include <system_error>
 
 #include "../../common/buffered_stream.hpp"
+#include "../../common/memory_budget.hpp"
 #include "../../common/socket.hpp"
 #include "connection_threads.hpp"
 
@@ -33,6 +34,10 @@ struct EndpointOptions {
   std::chrono::milliseconds idle_timeout{300'000};    // silence between commands
   std::chrono::milliseconds message_timeout{30'000};  // to finish one command
   std::size_t max_connections = 4096;
+  // For long lines and gob messages, all connections together: enough for
+  // 250 messages of the largest size at once, and little enough for a
+  // student's laptop to hold beside everything else it runs.
+  std::size_t max_memory = 256 * 1024 * 1024;
   std::chrono::milliseconds shutdown_grace{3'000};  // for commands in progress
 };
 
@@ -44,6 +49,10 @@ class Endpoint {
   ~Endpoint();
 
   void add_handler(const std::string& name, Handler handler);
+
+  // The budget of --max-memory, for handlers that hold messages (the GOB
+  // handler's decoder takes from it; lines take from it in the stream).
+  net::MemoryBudget& memory_budget() { return memory_budget_; }
 
   // The handler registered for `name`, if any (a copy, taken under the
   // shared lock, so the lock is not held while the handler runs).
@@ -83,6 +92,7 @@ class Endpoint {
   mutable std::shared_mutex handlers_mutex_;
   std::map<std::string, Handler> handlers_;
 
+  net::MemoryBudget memory_budget_;  // before connections_: it outlives them
   ConnectionThreads connections_;
 };
 

@@ -54,6 +54,7 @@ void install_signal_handlers() {
 void add_tutorial_handlers(server::Endpoint& endpoint, const ServerOptions& options) {
   std::size_t max_line = options.endpoint.max_line;
   gob::Limits limits = options.limits;
+  limits.budget = &endpoint.memory_budget();
   endpoint.add_handler("STRING", [max_line](net::BufferedStream& stream) {
     server::handle_string(stream, max_line);
   });

@@ -30,6 +30,10 @@ Options (one dash or two, the value after a space or an '='; -port 7,
                         (default 30)
   --max-connections N   connections served at once; more are told
                         "ERR too many connections" (default 4096)
+  --max-memory BYTES    memory for long lines and gob messages, all
+                        connections together; one that needs more waits for
+                        it until its message deadline, then is told
+                        "ERR server busy: ..." (default 268435456: 256 MiB)
   -h, --help            this text
 
 Stop it with Ctrl-C (SIGINT) or SIGTERM: it stops accepting, lets commands
@@ -51,6 +55,7 @@ enum OptionId : int {
   kIdleTimeout,
   kMessageTimeout,
   kMaxConnections,
+  kMaxMemory,
 };
 
 // "h": -h is help. The long names, with whether each takes a value.
@@ -63,6 +68,7 @@ constexpr option kLongOptions[] = {
     {"idle-timeout", required_argument, nullptr, kIdleTimeout},
     {"message-timeout", required_argument, nullptr, kMessageTimeout},
     {"max-connections", required_argument, nullptr, kMaxConnections},
+    {"max-memory", required_argument, nullptr, kMaxMemory},
     {"help", no_argument, nullptr, 'h'},
     {nullptr, 0, nullptr, 0},  // the end of the table, as getopt wants it
 };
@@ -87,6 +93,7 @@ void apply_option(int id, ServerOptions& options) {
     case kMaxConnections:
       options.endpoint.max_connections = number("max-connections", 1, 1'000'000);
       break;
+    case kMaxMemory: options.endpoint.max_memory = number("max-memory", 1, 1ULL << 40); break;
     default: throw std::logic_error("option id " + std::to_string(id) + " has no case");
   }
 }

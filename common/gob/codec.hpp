@@ -114,7 +114,9 @@ struct Codec<std::string> {
   static void encode(WireWriter& out, const std::string& value) { out.put_string(value); }
   static void decode(ValueDecoder& in, TypeId wire, std::string& value) {
     in.expect_basic(wire, type_ids::kString, "std::string");
-    value = in.bytes().get_string();
+    std::string_view sent = in.bytes().get_string_view();
+    in.charge(string_heap_bytes(sent.size()));
+    value = sent;
   }
 };
 
@@ -129,7 +131,9 @@ struct Codec<std::vector<std::uint8_t>> {
   }
   static void decode(ValueDecoder& in, TypeId wire, std::vector<std::uint8_t>& value) {
     in.expect_basic(wire, type_ids::kBytes, "bytes");
-    value = in.bytes().get_bytes();
+    std::span<const std::uint8_t> sent = in.bytes().get_byte_view();
+    in.charge(sent.size());
+    value.assign(sent.begin(), sent.end());
   }
 };
 
@@ -158,8 +162,10 @@ struct Codec<std::vector<T>> {
     const WireType& type = in.expect_composite(wire, Kind::Slice, go_name());
     in.enter();
     // Every element takes at least one byte, so the count is checked against
-    // the bytes left before the vector grows.
-    value.resize(in.bytes().get_count(1));
+    // the bytes left, and its memory charged, before the vector grows.
+    std::size_t count = in.bytes().get_count(1);
+    in.charge(count * sizeof(T));
+    value.resize(count);
     for (T& element : value) Codec<T>::decode(in, type.element, element);
     in.leave();
   }
@@ -197,7 +203,14 @@ struct Codec<std::map<K, V>> {
     for (std::size_t i = 0; i < count; ++i) {
       K key{};
       Codec<K>::decode(in, type.key, key);
-      Codec<V>::decode(in, type.element, value[std::move(key)]);
+      auto place = value.lower_bound(key);
+      if (place == value.end() || value.key_comp()(key, place->first)) {
+        // A new key costs a tree node; a repeated one (Go never sends one,
+        // a peer may) reuses its node and is not charged again.
+        in.charge(kMapNodeOverhead + sizeof(typename std::map<K, V>::value_type));
+        place = value.emplace_hint(place, std::move(key), V{});
+      }
+      Codec<V>::decode(in, type.element, place->second);
     }
     in.leave();
   }
@@ -218,7 +231,10 @@ struct Codec<std::unique_ptr<T>> {
     Codec<T>::encode(out, *value);
   }
   static void decode(ValueDecoder& in, TypeId wire, std::unique_ptr<T>& value) {
-    if (!value) value = std::make_unique<T>();
+    if (!value) {
+      in.charge(sizeof(T));
+      value = std::make_unique<T>();
+    }
     Codec<T>::decode(in, wire, *value);
   }
 };

@@ -1,8 +1,32 @@
 #include "decoder.hpp"
 
+#include <algorithm>
 #include <limits>
 
 namespace gob {
+
+Decoder::Decoder(Limits limits)
+    : limits_(limits),
+      message_reservation_(limits.budget, kFreeBytes, net::MemoryBudget::Use::ArrivingMessage),
+      memory_(limits.budget, kFreeBytes),
+      message_memory_("the message buffer", &message_reservation_),
+      definition_memory_("the type definitions", &memory_),
+      value_memory_("the value", &memory_) {
+  message_memory_.allow(limits_.max_message, "--max-message");
+  definition_memory_.allow(kMemoryFloor, "64 KiB, plus 2 times the definitions' bytes");
+}
+
+void Decoder::set_deadline(std::optional<net::MemoryBudget::Clock::time_point> deadline) {
+  message_memory_.set_deadline(deadline);
+  definition_memory_.set_deadline(deadline);
+  value_memory_.set_deadline(deadline);
+}
+
+void Decoder::allow_value_memory(std::size_t message_size) {
+  value_memory_.allow(
+      kMemoryFloor + kValueFactor * message_size,
+      "64 KiB, plus " + std::to_string(kValueFactor) + " times the bytes of its message");
+}
 
 void Decoder::check_message_size(std::uint64_t size) const {
   if (size == 0) throw net::ProtocolError("gob: empty message");
@@ -25,14 +49,33 @@ void Decoder::read_message(net::BufferedStream& in, std::vector<std::uint8_t>& m
     for (std::size_t i = 0; i < following; ++i) size = (size << 8) | big_endian[i];
   }
   check_message_size(size);
-  // The buffer grows only as the bytes arrive, never to the announced size
-  // up front: a peer that announces a megabyte and sends five bytes costs
-  // us five bytes.
+  // The budget is taken for the whole message at once (memory_budget.hpp
+  // says why), but the buffer grows only as the bytes arrive, never to the
+  // announced size up front: a peer that announces a megabyte and sends
+  // five bytes costs us five bytes of memory.
+  message_memory_.clear();
+  message_memory_.charge(std::max<std::size_t>(size, message.capacity()));
   message.clear();
   while (message.size() < size) {
-    std::span<const std::uint8_t> piece = in.read_some(size - message.size());
+    grow_message(message, size, std::max<std::size_t>(in.buffered(), 4096));
+    std::span<const std::uint8_t> piece =
+        in.read_some(std::min(size - message.size(), message.capacity() - message.size()));
     message.insert(message.end(), piece.begin(), piece.end());
   }
+}
+
+// Makes room for `wanted` more bytes of a message of `size`, doubling the
+// capacity as a vector would, but never past `size`.
+void Decoder::grow_message(std::vector<std::uint8_t>& message, std::size_t size,
+                           std::size_t wanted) {
+  wanted = std::min(wanted, size - message.size());
+  if (message.capacity() - message.size() >= wanted) return;
+  message.reserve(std::min(std::max(message.size() + wanted, 2 * message.capacity()), size));
+}
+
+void Decoder::release_message(std::vector<std::uint8_t>& message) {
+  std::vector<std::uint8_t>().swap(message);
+  message_memory_.clear();
 }
 
 std::span<const std::uint8_t> Decoder::split_message(std::span<const std::uint8_t> bytes) {
@@ -59,7 +102,10 @@ void Decoder::define_type(TypeId negated_id, WireReader& reader, std::size_t mes
     throw net::ProtocolError("gob: type definitions exceed " + std::to_string(limits_.max_message) +
                              " bytes (--max-message)");
   }
-  types_.define(id, reader);
+  definition_memory_.allow(
+      kMemoryFloor + kDefinitionFactor * definition_bytes_,
+      "64 KiB, plus " + std::to_string(kDefinitionFactor) + " times the definitions' bytes");
+  types_.define(id, reader, definition_memory_);
   expect_end(reader);
 }
 

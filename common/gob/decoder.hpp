@@ -7,8 +7,13 @@
 // before its body is read, and its buffer only grows as its bytes actually
 // arrive; every count inside is checked against the bytes left; values nest
 // at most max_depth levels; the definitions for one value may not add up to
-// more than max_message bytes. Each refusal is a net::ProtocolError that
-// names the limit and, where there is one, the field.
+// more than max_message bytes. Memory is bounded by what the peer has sent
+// (MemoryAccount): the type definitions may use kDefinitionFactor times
+// their bytes, a value kValueFactor times its message's bytes, each plus
+// kMemoryFloor. And all of it, the message buffer included, is taken from
+// the server's shared budget (Limits::budget, --max-memory) once it passes
+// kFreeBytes. Each refusal is a net::ProtocolError that names the limit
+// and, where there is one, the field.
 #pragma once
 
 #include <cstddef>
@@ -24,25 +29,47 @@ namespace gob {
 struct Limits {
   std::size_t max_message = 1 << 20;  // bytes in one message (--max-message)
   std::size_t max_depth = 1000;       // levels of nested structs, slices, maps
+  // Shared by all connections (--max-memory); nullptr: no shared bound.
+  net::MemoryBudget* budget = nullptr;
 };
+
+// The memory decoding may hold for a peer, in proportion to what it sent.
+// A value's factor is what the densest real Go values need: a []int64 of
+// small numbers takes 8 bytes per byte sent, a map[string]int of distinct
+// 3-byte keys 80 bytes (a tree node) per 5 bytes sent, so 16. Definitions
+// are short names and small numbers: 2 covers them, and keeps a definition
+// of a million empty fields (1 MiB sent, 40 MiB as FieldTypes) out.
+inline constexpr std::size_t kValueFactor = 20;
+inline constexpr std::size_t kDefinitionFactor = 2;
+inline constexpr std::size_t kMemoryFloor = 64 * 1024;
+// What one decoder may hold before it draws on Limits::budget, for a message
+// and again for decoding it: enough for the tutorial's exchange (a 187-byte
+// stream, about 2 KiB decoded), so that it is always served.
+inline constexpr std::size_t kFreeBytes = 4 * 1024;
 
 class Decoder {
  public:
-  explicit Decoder(Limits limits = {}) : limits_(limits) {}
+  explicit Decoder(Limits limits = {});
+  Decoder(const Decoder&) = delete;
+  Decoder& operator=(const Decoder&) = delete;
 
   // Reads messages from `in` until a value arrives, and decodes it into `out`.
   template <class T>
   void decode(net::BufferedStream& in, T& out) {
+    set_deadline(in.deadline());
+    value_memory_.clear();
     std::vector<std::uint8_t> message;
     do {
       read_message(in, message);
     } while (!decode_message(message, out));
+    release_message(message);
   }
 
   // Decodes the messages at the front of `bytes` (an in-memory stream) until
   // a value arrives; returns how many bytes that took.
   template <class T>
   std::size_t decode(std::span<const std::uint8_t> bytes, T& out) {
+    value_memory_.clear();
     std::size_t used = 0;
     std::span<const std::uint8_t> message;
     do {
@@ -62,7 +89,8 @@ class Decoder {
       define_type(id, reader, message.size());
       return false;
     }
-    ValueDecoder values(reader, types_, limits_.max_depth);
+    allow_value_memory(message.size());
+    ValueDecoder values(reader, types_, limits_.max_depth, value_memory_);
     try {
       // A value that is not a struct was sent as a one-field struct: the
       // field number 0 comes first.
@@ -77,7 +105,12 @@ class Decoder {
   }
 
  private:
+  void set_deadline(std::optional<net::MemoryBudget::Clock::time_point> deadline);
   void read_message(net::BufferedStream& in, std::vector<std::uint8_t>& message);
+  static void grow_message(std::vector<std::uint8_t>& message, std::size_t size,
+                           std::size_t wanted);
+  void release_message(std::vector<std::uint8_t>& message);
+  void allow_value_memory(std::size_t message_size);
   std::span<const std::uint8_t> split_message(std::span<const std::uint8_t> bytes);
   void check_message_size(std::uint64_t size) const;
   void define_type(TypeId negated_id, WireReader& reader, std::size_t message_size);
@@ -85,6 +118,14 @@ class Decoder {
   static void expect_end(const WireReader& reader);
 
   Limits limits_;
+  // Declared before the accounts that take from them, so that they outlive
+  // them: what the message being read holds of the budget, and what the
+  // decoding of the definitions and the value holds.
+  net::MemoryReservation message_reservation_;
+  net::MemoryReservation memory_;
+  MemoryAccount message_memory_;     // the buffer of the message being read
+  MemoryAccount definition_memory_;  // the TypeTable, for the whole stream
+  MemoryAccount value_memory_;       // what the last value decoded holds
   TypeTable types_;
   std::size_t definition_bytes_ = 0;
 };

@@ -158,20 +158,28 @@ TypeId read_type_id(WireReader& in) {
   return id;
 }
 
-void read_common_type(WireReader& in, WireType& type) {
+void read_name(WireReader& in, std::string& name, MemoryAccount& memory) {
+  std::string_view sent = in.get_string_view();
+  memory.charge(string_heap_bytes(sent.size()));
+  name = sent;
+}
+
+void read_common_type(WireReader& in, WireType& type, MemoryAccount& memory) {
   read_struct_fields(in, 2, [&](int number) {
-    if (number == 0) type.name = in.get_string();
+    if (number == 0) read_name(in, type.name, memory);
     if (number == 1) type.id = in.get_int();
   });
 }
 
-void read_field_list(WireReader& in, WireType& type) {
-  // Each fieldType takes at least one byte (its terminating 0).
+void read_field_list(WireReader& in, WireType& type, MemoryAccount& memory) {
+  // Each fieldType takes at least one byte (its terminating 0), but 40 bytes
+  // of memory: the count is charged at that cost before the vector grows.
   std::size_t count = in.get_count(1);
+  memory.charge(count * sizeof(FieldType));
   type.fields.resize(count);
   for (FieldType& field : type.fields) {
     read_struct_fields(in, 2, [&](int number) {
-      if (number == 0) field.name = in.get_string();
+      if (number == 0) read_name(in, field.name, memory);
       if (number == 1) field.id = read_type_id(in);
     });
   }
@@ -179,7 +187,7 @@ void read_field_list(WireReader& in, WireType& type) {
 
 // Reads arrayType, sliceType, structType, mapType or gobEncoderType: all
 // start with CommonType as field 0; their other fields differ by kind.
-void read_type_body(WireReader& in, WireType& type) {
+void read_type_body(WireReader& in, WireType& type, MemoryAccount& memory) {
   int field_count = 0;
   switch (type.kind) {
     case Kind::Array: field_count = 3; break;
@@ -189,8 +197,8 @@ void read_type_body(WireReader& in, WireType& type) {
     default: field_count = 1; break;
   }
   read_struct_fields(in, field_count, [&](int number) {
-    if (number == 0) return read_common_type(in, type);
-    if (type.kind == Kind::Struct) return read_field_list(in, type);
+    if (number == 0) return read_common_type(in, type, memory);
+    if (type.kind == Kind::Struct) return read_field_list(in, type, memory);
     if (type.kind == Kind::Array && number == 2) {
       type.length = in.get_int();
       return;
@@ -203,7 +211,7 @@ void read_type_body(WireReader& in, WireType& type) {
 
 }  // namespace
 
-void TypeTable::define(TypeId id, WireReader& in) {
+void TypeTable::define(TypeId id, WireReader& in, MemoryAccount& memory) {
   if (id < type_ids::kFirstUser) {
     throw net::ProtocolError("gob: type id " + std::to_string(id) +
                              " is reserved (definitions start at 64)");
@@ -211,13 +219,18 @@ void TypeTable::define(TypeId id, WireReader& in) {
   if (types_.count(id) != 0) {
     throw net::ProtocolError("gob: type id " + std::to_string(id) + " is defined twice");
   }
+  if (types_.size() == kMaxTypes) {
+    throw net::ProtocolError("gob: more than " + std::to_string(kMaxTypes) +
+                             " types defined on one stream");
+  }
+  memory.charge(kMapNodeOverhead + sizeof(TypeId) + sizeof(WireType));
   WireType type;
   bool seen_kind = false;
   read_struct_fields(in, 7, [&](int number) {
     if (seen_kind) throw net::ProtocolError("gob: type definition names two kinds");
     seen_kind = true;
     type.kind = static_cast<Kind>(number);
-    read_type_body(in, type);
+    read_type_body(in, type, memory);
   });
   if (!seen_kind) throw net::ProtocolError("gob: empty type definition");
   if (type.kind == Kind::Array && type.length < 0) {

@@ -11,12 +11,14 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <typeindex>
 #include <unordered_map>
 #include <vector>
 
+#include "memory_account.hpp"
 #include "wire.hpp"
 
 namespace gob {
@@ -97,17 +99,27 @@ void write_wire_type(WireWriter& out, const WireType& type);
 // -------------------------------------------------------- receiving side --
 
 // The decoder's record of the descriptions a peer has sent on this stream.
+//
+// A std::map, not a hash table: the ids are the peer's choice, and with
+// std::hash's identity hash a peer can pick ids that all land in one bucket
+// and make every lookup walk them all. A tree costs the same log2(n)
+// comparisons whatever the ids are, and n is bounded (kMaxTypes).
 class TypeTable {
  public:
-  // Reads a wireType from `in` and records it under `id`. Throws
-  // ProtocolError for an id below 64 or one that is already defined.
-  void define(TypeId id, WireReader& in);
+  // More types than any real program sends on one stream (the tutorial's
+  // sends 4; Go's own decoder has no bound).
+  static constexpr std::size_t kMaxTypes = 1024;
+
+  // Reads a wireType from `in` and records it under `id`, charging what it
+  // costs in memory to `memory` first. Throws ProtocolError for an id below
+  // 64, one already defined, or one type too many.
+  void define(TypeId id, WireReader& in, MemoryAccount& memory);
   // The description of `id`, or nullptr if none was sent.
   const WireType* find(TypeId id) const;
   std::size_t size() const { return types_.size(); }
 
  private:
-  std::unordered_map<TypeId, WireType> types_;
+  std::map<TypeId, WireType> types_;
 };
 
 }  // namespace gob

@@ -1,6 +1,6 @@
 // ValueDecoder: what the decoding of one value message needs at every level
 // of the value: the bytes of the message, the types the peer defined, the
-// nesting limit, and the path to the field being decoded (for errors such
+// nesting limit, the memory it may use, and the path to the field being decoded (for errors such
 // as "field C.M: type mismatch"). Codec<T>::decode (codec.hpp) reads
 // through it; it also skips values of any gob type, for the fields of a
 // sender's struct that our struct does not have.
@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "memory_account.hpp"
 #include "types.hpp"
 #include "wire.hpp"
 
@@ -18,10 +19,14 @@ namespace gob {
 
 class ValueDecoder {
  public:
-  ValueDecoder(WireReader& bytes, const TypeTable& types, std::size_t max_depth)
-      : bytes_(bytes), types_(types), max_depth_(max_depth) {}
+  ValueDecoder(WireReader& bytes, const TypeTable& types, std::size_t max_depth,
+               MemoryAccount& memory)
+      : bytes_(bytes), types_(types), max_depth_(max_depth), memory_(memory) {}
 
   WireReader& bytes() { return bytes_; }
+
+  // Call before allocating `bytes` for the value (MemoryAccount::charge).
+  void charge(std::size_t bytes) { memory_.charge(bytes); }
 
   // The description of composite type `id`, which must be of `kind`;
   // otherwise a type-mismatch error naming `local_type`.
@@ -53,6 +58,7 @@ class ValueDecoder {
   WireReader& bytes_;
   const TypeTable& types_;
   std::size_t max_depth_;
+  MemoryAccount& memory_;
   std::size_t depth_ = 0;
   std::vector<std::string_view> path_;
 };

@@ -124,18 +124,25 @@ std::size_t WireReader::get_count(std::size_t min_item_size) {
   return static_cast<std::size_t>(count);
 }
 
-std::string WireReader::get_string() {
+std::span<const std::uint8_t> WireReader::get_byte_view() {
   std::size_t size = get_count(1);
-  std::string text(reinterpret_cast<const char*>(bytes_.data() + position_), size);
+  std::span<const std::uint8_t> view = bytes_.subspan(position_, size);
   position_ += size;
-  return text;
+  return view;
+}
+
+std::string_view WireReader::get_string_view() {
+  std::span<const std::uint8_t> view = get_byte_view();
+  return {reinterpret_cast<const char*>(view.data()), view.size()};
+}
+
+std::string WireReader::get_string() {
+  return std::string(get_string_view());
 }
 
 std::vector<std::uint8_t> WireReader::get_bytes() {
-  std::size_t size = get_count(1);
-  std::vector<std::uint8_t> bytes(bytes_.begin() + position_, bytes_.begin() + position_ + size);
-  position_ += size;
-  return bytes;
+  std::span<const std::uint8_t> view = get_byte_view();
+  return {view.begin(), view.end()};
 }
 
 void WireReader::skip(std::size_t size) {

@@ -56,6 +56,10 @@ class WireReader {
   double get_float();
   std::string get_string();
   std::vector<std::uint8_t> get_bytes();
+  // A string's or []byte's bytes, left in the message: for a caller that
+  // must know the size before it allocates (MemoryAccount).
+  std::span<const std::uint8_t> get_byte_view();
+  std::string_view get_string_view();
 
   // A count of items that follow, each taking at least `min_item_size`
   // bytes: refused when the rest of the message could not hold them. This is

@@ -54,6 +54,7 @@ TEST_CASE("server options: the defaults the --help text states") {
   CHECK(options.endpoint.idle_timeout == std::chrono::seconds(300));
   CHECK(options.endpoint.message_timeout == std::chrono::seconds(30));
   CHECK(options.endpoint.max_connections == 4096);
+  CHECK(options.endpoint.max_memory == 256u << 20);
   CHECK_FALSE(options.help);
 }
 
@@ -87,7 +88,7 @@ TEST_CASE("server options: --help, -help and -h, whatever follows") {
     CHECK(parse(words).help);
   }
   for (const char* option : {"--port", "--quiet", "--max-line", "--max-message", "--idle-timeout",
-                             "--message-timeout", "--max-connections", "--help"}) {
+                             "--message-timeout", "--max-connections", "--max-memory", "--help"}) {
     CAPTURE(option);
     CHECK(server::usage().find(option) != std::string_view::npos);
   }
@@ -111,6 +112,9 @@ TEST_CASE("server options: the ranges, each end") {
   CHECK(parse({"./server", "--max-connections", "1000000"}).endpoint.max_connections == 1'000'000);
   CHECK(usage_error({"./server", "--max-connections", "0"}) ==
         "--max-connections wants a whole number from 1 to 1000000, not '0'");
+  CHECK(parse({"./server", "--max-memory", "1048576"}).endpoint.max_memory == 1u << 20);
+  CHECK(usage_error({"./server", "--max-memory", "0"}) ==
+        "--max-memory wants a whole number from 1 to 1099511627776, not '0'");
 }
 
 TEST_CASE("server options: the server takes no arguments, only options") {
@@ -133,5 +137,5 @@ TEST_CASE("server options: what getopt refuses, in glibc's words") {
   CHECK(parse({"./server", "--max-conn", "5"}).endpoint.max_connections == 5);
   CHECK(getopt_message({"./server", "--max", "5"}) ==
         "./server: option '--max' is ambiguous; possibilities: '--max-line' '--max-message' "
-        "'--max-connections'\n");
+        "'--max-connections' '--max-memory'\n");
 }
