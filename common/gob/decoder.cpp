@@ -13,7 +13,7 @@ Decoder::Decoder(Limits limits)
       definition_memory_("the type definitions", &memory_),
       value_memory_("the value", &memory_) {
   message_memory_.allow(limits_.max_message, "--max-message");
-  definition_memory_.allow(kMemoryFloor, "64 KiB, plus 2 times the definitions' bytes");
+  allow_definition_memory();
 }
 
 void Decoder::set_deadline(std::optional<net::MemoryBudget::Clock::time_point> deadline) {
@@ -24,8 +24,14 @@ void Decoder::set_deadline(std::optional<net::MemoryBudget::Clock::time_point> d
 
 void Decoder::allow_value_memory(std::size_t message_size) {
   value_memory_.allow(
-      kMemoryFloor + kValueFactor * message_size,
+      kValueFloor + kValueFactor * message_size,
       "64 KiB, plus " + std::to_string(kValueFactor) + " times the bytes of its message");
+}
+
+void Decoder::allow_definition_memory() {
+  definition_memory_.allow(
+      kDefinitionFloor + kDefinitionFactor * definition_bytes_,
+      "256 KiB, plus " + std::to_string(kDefinitionFactor) + " times the definitions' bytes");
 }
 
 void Decoder::check_message_size(std::uint64_t size) const {
@@ -102,9 +108,7 @@ void Decoder::define_type(TypeId negated_id, WireReader& reader, std::size_t mes
     throw net::ProtocolError("gob: type definitions exceed " + std::to_string(limits_.max_message) +
                              " bytes (--max-message)");
   }
-  definition_memory_.allow(
-      kMemoryFloor + kDefinitionFactor * definition_bytes_,
-      "64 KiB, plus " + std::to_string(kDefinitionFactor) + " times the definitions' bytes");
+  allow_definition_memory();
   types_.define(id, reader, definition_memory_);
   expect_end(reader);
 }

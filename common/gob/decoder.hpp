@@ -10,7 +10,7 @@
 // more than max_message bytes. Memory is bounded by what the peer has sent
 // (MemoryAccount): the type definitions may use kDefinitionFactor times
 // their bytes, a value kValueFactor times its message's bytes, each plus
-// kMemoryFloor. And all of it, the message buffer included, is taken from
+// a floor. And all of it, the message buffer included, is taken from
 // the server's shared budget (Limits::budget, --max-memory) once it passes
 // kFreeBytes. Each refusal is a net::ProtocolError that names the limit
 // and, where there is one, the field.
@@ -37,11 +37,14 @@ struct Limits {
 // A value's factor is what the densest real Go values need: a []int64 of
 // small numbers takes 8 bytes per byte sent, a map[string]int of distinct
 // 3-byte keys 80 bytes (a tree node) per 5 bytes sent, so 16. Definitions
-// are short names and small numbers: 2 covers them, and keeps a definition
-// of a million empty fields (1 MiB sent, 40 MiB as FieldTypes) out.
+// cost more per byte (a 10-byte definition is a 180-byte WireType), but a
+// program has few of them: the floor holds a thousand small ones, and the
+// factor of 2 keeps a definition of a million empty fields (1 MiB sent,
+// 40 MiB as FieldTypes) out.
 inline constexpr std::size_t kValueFactor = 20;
+inline constexpr std::size_t kValueFloor = 64 * 1024;
 inline constexpr std::size_t kDefinitionFactor = 2;
-inline constexpr std::size_t kMemoryFloor = 64 * 1024;
+inline constexpr std::size_t kDefinitionFloor = 256 * 1024;
 // What one decoder may hold before it draws on Limits::budget, for a message
 // and again for decoding it: enough for the tutorial's exchange (a 187-byte
 // stream, about 2 KiB decoded), so that it is always served.
@@ -111,6 +114,7 @@ class Decoder {
                            std::size_t wanted);
   void release_message(std::vector<std::uint8_t>& message);
   void allow_value_memory(std::size_t message_size);
+  void allow_definition_memory();
   std::span<const std::uint8_t> split_message(std::span<const std::uint8_t> bytes);
   void check_message_size(std::uint64_t size) const;
   void define_type(TypeId negated_id, WireReader& reader, std::size_t message_size);
