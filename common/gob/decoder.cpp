@@ -23,15 +23,15 @@ void Decoder::set_deadline(std::optional<net::MemoryBudget::Clock::time_point> d
 }
 
 void Decoder::allow_value_memory(std::size_t message_size) {
-  value_memory_.allow(
-      kValueFloor + kValueFactor * message_size,
-      "64 KiB, plus " + std::to_string(kValueFactor) + " times the bytes of its message");
+  static_assert(kValueFloor == 64 * 1024 && kValueFactor == 20, "the rule below says so");
+  value_memory_.allow(kValueFloor + kValueFactor * message_size,
+                      "64 KiB, plus 20 times the bytes of its message");
 }
 
 void Decoder::allow_definition_memory() {
-  definition_memory_.allow(
-      kDefinitionFloor + kDefinitionFactor * definition_bytes_,
-      "256 KiB, plus " + std::to_string(kDefinitionFactor) + " times the definitions' bytes");
+  static_assert(kDefinitionFloor == 256 * 1024 && kDefinitionFactor == 2, "the rule says so");
+  definition_memory_.allow(kDefinitionFloor + kDefinitionFactor * definition_bytes_,
+                           "256 KiB, plus 2 times the definitions' bytes");
 }
 
 void Decoder::check_message_size(std::uint64_t size) const {

@@ -41,16 +41,17 @@ class MemoryAccount {
   // No allowance and no shared budget: for decoding one's own bytes.
   MemoryAccount() = default;
   // `what` names the part in errors: "the value", "type definitions".
-  MemoryAccount(std::string what, net::MemoryReservation* shared)
-      : what_(std::move(what)), shared_(shared) {}
+  MemoryAccount(const char* what, net::MemoryReservation* shared) : what_(what), shared_(shared) {}
   MemoryAccount(const MemoryAccount&) = delete;
   MemoryAccount& operator=(const MemoryAccount&) = delete;
   ~MemoryAccount() { clear(); }
 
-  // The most this part may hold, and the rule that set it, for the error.
-  void allow(std::size_t allowance, std::string rule) {
+  // The most this part may hold, and the rule that set it, for the error
+  // (a string literal: this is called for every message, and must not
+  // allocate).
+  void allow(std::size_t allowance, const char* rule) {
     allowance_ = allowance;
-    rule_ = std::move(rule);
+    rule_ = rule;
   }
   // Until when a charge may wait for the shared budget.
   void set_deadline(std::optional<Clock::time_point> deadline) { deadline_ = deadline; }
@@ -58,7 +59,7 @@ class MemoryAccount {
   // Call before allocating `bytes` for the peer.
   void charge(std::size_t bytes) {
     if (bytes > allowance_ - used_) {
-      throw net::ProtocolError("gob: " + what_ + " would take more than " +
+      throw net::ProtocolError(std::string("gob: ") + what_ + " would take more than " +
                                std::to_string(allowance_) + " bytes of memory (" + rule_ + ")");
     }
     if (shared_ != nullptr) shared_->grow(bytes, deadline_);
@@ -72,10 +73,10 @@ class MemoryAccount {
   std::size_t used() const { return used_; }
 
  private:
-  std::string what_ = "decoding";
+  const char* what_ = "decoding";
   net::MemoryReservation* shared_ = nullptr;
   std::size_t allowance_ = std::numeric_limits<std::size_t>::max();
-  std::string rule_;
+  const char* rule_ = "";
   std::size_t used_ = 0;
   std::optional<Clock::time_point> deadline_;
 };

@@ -45,8 +45,7 @@ struct EveryKind {
 
 template <class T>
 void decode_all(std::span<const std::uint8_t> bytes) {
-  gob::Limits limits;
-  limits.max_message = 64 * 1024;
+  gob::Limits limits;  // the server's: messages up to 1 MiB, as -max_len allows
   gob::Decoder decoder(limits);
   // One decoder over the whole input, value after value, as a connection
   // carrying several messages would.
