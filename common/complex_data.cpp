@@ -16,9 +16,9 @@ ComplexData make_tutorial_sample() {
 }
 
 std::string format_go_syntax(const ComplexData& value) {
-  return go_syntax(value);
+  return go_syntax_cut(value);
 }
 
 std::string format_go_syntax(const ComplexData* value) {
-  return go_syntax(value);
+  return go_syntax_cut(value);
 }

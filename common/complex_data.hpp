@@ -59,7 +59,8 @@ ComplexData make_tutorial_sample();
 // be read side by side:
 //   main.complexData{N:23, S:"string data", M:map[string]int{"one":1}, ...}
 // Every field of gob_fields(), in its order; the pointer C prints as its
-// address, as Go's does (go_syntax.hpp has Go's rules).
+// address, as Go's does (go_syntax.hpp has Go's rules). For a log line: long
+// strings, slices and maps are cut with their length shown (go_syntax_cut).
 std::string format_go_syntax(const ComplexData& value);
 
 // A pointer as %#v prints one handed to it: "&main.complexData{...}", or

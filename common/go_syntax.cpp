@@ -1,5 +1,6 @@
 #include "go_syntax.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -170,3 +171,58 @@ void append_go_address(std::string& out, const void* address) {
   out += "0x";
   append_chars(out, reinterpret_cast<std::uintptr_t>(address), 16);
 }
+
+void append_go_bytes_cut(std::string& out, const std::vector<std::uint8_t>& bytes) {
+  std::size_t shown = go_syntax_detail::shown_count(bytes.size());
+  if (shown == bytes.size()) return append_go_bytes(out, bytes);
+  append_go_bytes(out, std::vector<std::uint8_t>(bytes.begin(), bytes.begin() + shown));
+  go_syntax_detail::append_cut_note(out, bytes.size(), shown, "bytes");
+}
+
+namespace go_syntax_detail {
+namespace {
+thread_local bool cutting_now = false;
+}
+
+bool cutting() {
+  return cutting_now;
+}
+
+Cutting::Cutting() : before_(cutting_now) {
+  cutting_now = true;
+}
+
+Cutting::~Cutting() {
+  cutting_now = before_;
+}
+
+std::size_t shown_count(std::size_t size) {
+  return cutting_now ? std::min(size, kShownElements) : size;
+}
+
+void append_cut_note(std::string& out, std::size_t size, std::size_t shown, const char* unit,
+                     const char* separator) {
+  if (shown == size) return;
+  out += separator;
+  out += "... (";
+  append_chars(out, size);
+  out += ' ';
+  out += unit;
+  out += ')';
+}
+
+void cut_total(std::string& out) {
+  if (out.size() <= kShownTotal) return;
+  std::size_t end = kShownTotal;
+  // Back to the start of a UTF-8 sequence: continuation bytes are 10xxxxxx.
+  while (end > 0 && (static_cast<unsigned char>(out[end]) & 0xc0) == 0x80) --end;
+  std::size_t size = out.size();
+  out.resize(end);
+  out += "... (cut at ";
+  append_chars(out, end);
+  out += " of ";
+  append_chars(out, size);
+  out += " bytes)";
+}
+
+}  // namespace go_syntax_detail

@@ -36,6 +36,7 @@
 //   "[]byte" only when a []byte itself is handed to Printf.
 #pragma once
 
+#include <algorithm>
 #include <concepts>
 #include <cstdint>
 #include <map>
@@ -76,13 +77,53 @@ std::string go_syntax(const T& value) {
 // control bytes and for bytes that are not valid UTF-8.
 std::string go_quote(std::string_view text);
 
+// ------------------------------------------------ cut for a log line --
+
+// A log shows values a peer chose, so it cannot show them whole: one 1 MiB
+// []byte would be a 5 MB line. go_syntax_cut(value) is go_syntax(value) with
+// every slice and map cut after kShownElements elements and every string
+// after kShownBytes bytes, each with its length shown
+// (P:[]uint8{0x0, 0x0, ... (1048546 bytes)}), and the whole cut at
+// kShownTotal bytes. A value within those sizes, such as the tutorial's
+// sample, prints exactly as with go_syntax.
+inline constexpr std::size_t kShownElements = 32;
+inline constexpr std::size_t kShownBytes = 256;
+inline constexpr std::size_t kShownTotal = 16 * 1024;
+
+template <class T>
+std::string go_syntax_cut(const T& value);
+
+namespace go_syntax_detail {
+// Whether this thread is inside go_syntax_cut (the appenders below ask).
+bool cutting();
+class Cutting {  // sets cutting() for its lifetime
+ public:
+  Cutting();
+  ~Cutting();
+  Cutting(const Cutting&) = delete;
+  Cutting& operator=(const Cutting&) = delete;
+
+ private:
+  bool before_;
+};
+// How many of `size` elements to show, and the note for the rest,
+// after `separator`: ", ... (N elements)".
+std::size_t shown_count(std::size_t size);
+void append_cut_note(std::string& out, std::size_t size, std::size_t shown, const char* unit,
+                     const char* separator = ", ");
+// Cuts `out` to kShownTotal bytes (at a character boundary) with a note.
+void cut_total(std::string& out);
+}  // namespace go_syntax_detail
+
 // The pieces the specialisations are made of, each appending to `out`.
 void append_go_quoted(std::string& out, std::string_view text);                  // go_quote
 void append_go_int(std::string& out, std::int64_t value);                        // -5
 void append_go_uint(std::string& out, std::uint64_t value);                      // 0x17
 void append_go_float(std::string& out, double value);                            // 1e+21
 void append_go_bytes(std::string& out, const std::vector<std::uint8_t>& bytes);  // 0x61, 0x62
-void append_go_address(std::string& out, const void* address);                   // 0xc000010000
+// append_go_bytes, or the first kShownElements and ", ... (N bytes)" when cutting.
+void append_go_bytes_cut(std::string& out, const std::vector<std::uint8_t>& bytes);
+void append_go_address(std::string& out, const void* address);  // 0xc000010000
 
 // ------------------------------------------------------- basic types --
 
@@ -124,7 +165,10 @@ struct GoSyntax<std::string> {
   static constexpr bool composite = false;
   static void append_type(std::string& out) { out += "string"; }
   static void append_value(std::string& out, const std::string& value) {
-    append_go_quoted(out, value);
+    std::size_t shown = go_syntax_detail::cutting() ? kShownBytes : value.size();
+    append_go_quoted(out, std::string_view(value).substr(0, shown));
+    go_syntax_detail::append_cut_note(out, value.size(), std::min(shown, value.size()), "bytes",
+                                      "");
   }
 };
 
@@ -143,7 +187,7 @@ struct GoSyntax<std::vector<std::uint8_t>> {
       return;
     }
     out += '{';
-    append_go_bytes(out, value);
+    append_go_bytes_cut(out, value);
     out += '}';
   }
 };
@@ -164,12 +208,12 @@ struct GoSyntax<std::vector<T>> {
       return;
     }
     out += '{';
-    const char* separator = "";
-    for (const T& element : value) {
-      out += separator;
-      GoSyntax<T>::append_value(out, element);
-      separator = ", ";
+    std::size_t shown = go_syntax_detail::shown_count(value.size());
+    for (std::size_t i = 0; i < shown; ++i) {
+      if (i > 0) out += ", ";
+      GoSyntax<T>::append_value(out, value[i]);
     }
+    go_syntax_detail::append_cut_note(out, value.size(), shown, "elements");
     out += '}';
   }
 };
@@ -194,14 +238,15 @@ struct GoSyntax<std::map<K, V>> {
       return;
     }
     out += '{';
-    const char* separator = "";
-    for (const auto& [key, element] : value) {
-      out += separator;
-      GoSyntax<K>::append_value(out, key);
+    std::size_t shown = go_syntax_detail::shown_count(value.size());
+    auto entry = value.begin();
+    for (std::size_t i = 0; i < shown; ++i, ++entry) {
+      if (i > 0) out += ", ";
+      GoSyntax<K>::append_value(out, entry->first);
       out += ':';
-      GoSyntax<V>::append_value(out, element);
-      separator = ", ";
+      GoSyntax<V>::append_value(out, entry->second);
     }
+    go_syntax_detail::append_cut_note(out, value.size(), shown, "entries");
     out += '}';
   }
 };
@@ -306,10 +351,18 @@ void append_go_syntax(std::string& out, const T& value) {
       out += "(nil)";
     } else {
       out += '{';
-      append_go_bytes(out, value);
+      append_go_bytes_cut(out, value);
       out += '}';
     }
   } else {
     GoSyntax<T>::append_value(out, value);
   }
+}
+
+template <class T>
+std::string go_syntax_cut(const T& value) {
+  go_syntax_detail::Cutting cutting;
+  std::string out = go_syntax(value);
+  go_syntax_detail::cut_total(out);
+  return out;
 }

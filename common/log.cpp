@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <mutex>
 
 namespace logging {
 namespace {
@@ -29,9 +30,13 @@ bool is_quiet() {
 
 void write_line(const char* file, int line, const std::string& message) {
   std::string text = concat(short_name(file), ':', line, ": ", message, '\n');
-  // One write for the whole line. A short write (rare: a full pipe, a signal)
+  // One write for the whole line. A short write (a full pipe, a signal)
   // continues where it stopped; a failing stderr is ignored, since there is
-  // nowhere left to report it.
+  // nowhere left to report it. write(2) to a pipe is atomic only up to
+  // PIPE_BUF (4096 bytes), and a continued write is a second write, so the
+  // lock is what keeps another thread's line out of the middle of this one.
+  static std::mutex one_line_at_a_time;
+  std::lock_guard lock(one_line_at_a_time);
   const char* next = text.data();
   std::size_t left = text.size();
   while (left > 0) {

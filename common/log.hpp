@@ -3,8 +3,11 @@
 //   endpoint.cpp:87: Listen on [::]:61000
 //
 // Each line is formatted in full first and then handed to the kernel in one
-// write(2) call, so lines from different connection threads never
-// interleave, and nothing is buffered that a crash could lose.
+// write(2) call, under a lock that one line holds until all of it is
+// written, so lines from different connection threads never interleave,
+// however long, and nothing is buffered that a crash could lose. What a
+// peer sent is never logged raw: excerpt() and shown_in_log() (endpoint.hpp)
+// and go_syntax_cut() (go_syntax.hpp) escape and cut it.
 #pragma once
 
 #include <sstream>

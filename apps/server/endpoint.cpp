@@ -4,11 +4,13 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <mutex>
 #include <system_error>
 
 #include "../../common/error.hpp"
+#include "../../common/go_syntax.hpp"
 #include "../../common/log.hpp"
 
 namespace server {
@@ -195,6 +197,14 @@ std::string excerpt(const std::string& text) {
     if (c < 0x20 || c > 0x7e) c = '?';  // no control bytes for the terminal
   }
   return text.size() > kLongest ? shown + "..." : shown;
+}
+
+std::string shown_in_log(const std::string& text) {
+  bool plain = text.size() <= kShownBytes &&
+               std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
+  if (plain) return text;
+  go_syntax_detail::Cutting cutting;
+  return go_syntax(text);
 }
 
 void send_error_reply(net::BufferedStream& stream, const std::string& reason) {

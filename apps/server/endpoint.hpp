@@ -104,6 +104,13 @@ std::string trim(const std::string& text);
 // neither flood the log nor send escape sequences to a terminal.
 std::string excerpt(const std::string& text);
 
+// What a log line shows of text a peer sent (the STRING line): the text as
+// it is when it is short printable ASCII, as the tutorial's log shows it;
+// otherwise quoted by Go's %q rules, so that '\r', a newline or a terminal
+// escape appears as \r, \n, \x1b and cannot forge a log line or drive the
+// terminal, and cut after kShownBytes bytes with its length shown.
+std::string shown_in_log(const std::string& text);
+
 // Sends "ERR <reason>\n" and flushes, ignoring failure: the connection is
 // being closed because of a problem already, and the peer may be gone.
 void send_error_reply(net::BufferedStream& stream, const std::string& reason);

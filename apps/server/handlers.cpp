@@ -10,7 +10,7 @@ namespace server {
 void handle_string(net::BufferedStream& stream, std::size_t max_line) {
   std::optional<std::string> line = stream.read_line(max_line);
   if (!line) throw net::UnexpectedEndOfStream("connection closed before the STRING data");
-  LOG_VERBOSE("Receive STRING message: ", trim(*line));
+  LOG_VERBOSE("Receive STRING message: ", shown_in_log(trim(*line)));
   stream.write("Thank you.\n");
   stream.flush();
 }

@@ -335,6 +335,17 @@ TEST_CASE("endpoint: excerpt shows at most 64 bytes of what a peer sent, without
   CHECK(server::excerpt(long_command) == std::string(64, 'x') + "...");
 }
 
+TEST_CASE("endpoint: shown_in_log leaves plain text as it is and quotes anything else") {
+  CHECK(server::shown_in_log("Additional data.") == "Additional data.");  // the tutorial's log line
+  // A '\r' and a made-up log line, a screen clear, a window title: all escaped.
+  std::string forged = "hi\rendpoint.cpp:153: Receive command 'ADMIN'\x1b[2J\x1b]0;owned\x07";
+  std::string shown = server::shown_in_log(forged);
+  CHECK(shown == "\"hi\\rendpoint.cpp:153: Receive command 'ADMIN'\\x1b[2J\\x1b]0;owned\\a\"");
+  for (char c : shown) CHECK((c >= 0x20 && c < 0x7f));
+  std::string long_line(100'000, 'x');
+  CHECK(server::shown_in_log(long_line) == "\"" + std::string(256, 'x') + "\"... (100000 bytes)");
+}
+
 TEST_CASE("connection threads: a thread woken by a graceful stop can still send its reply") {
   // The thread plays one that had just read a command when the stop came,
   // before it could mark itself busy: the stop wakes it (end of stream),

@@ -312,7 +312,9 @@ TEST_CASE("go syntax: a row added to gob_fields() is printed, with no other code
         without_closing_brace(format_go_syntax(ComplexData{})) + ", Beef:[]string(nil)}");
   // The same row is what the codec sends the field by.
   std::vector<std::uint8_t> sent = test::gob_encode(value);
-  CHECK(std::string(sent.begin(), sent.end()).find("\x04" "Beef") != std::string::npos);
+  CHECK(std::string(sent.begin(), sent.end())
+            .find("\x04"
+                  "Beef") != std::string::npos);
 }
 
 TEST_CASE("go quote: quotes, backslashes and control characters are escaped") {
@@ -338,4 +340,43 @@ TEST_CASE("go quote: sequences that look like UTF-8 but are not are escaped, as 
   CHECK(go_quote("\xed\xa0\x80") == R"("\xed\xa0\x80")");          // a UTF-16 surrogate
   CHECK(go_quote("\xe0\x80\x80") == R"("\xe0\x80\x80")");          // overlong, 3 bytes
   CHECK(go_quote("\xf4\x90\x80\x80") == R"("\xf4\x90\x80\x80")");  // above U+10FFFF
+}
+
+// ------------------------------------------------ cut for a log line --
+
+TEST_CASE("go syntax cut: the tutorial's sample prints exactly as Go's %#v") {
+  ComplexData sample = make_tutorial_sample();
+  CHECK(go_syntax_cut(sample) == go_syntax(sample));
+  CHECK(go_syntax_cut(sample.c.get()) == go_syntax(sample.c.get()));
+}
+
+TEST_CASE("go syntax cut: long bytes, slices, maps and strings show their length") {
+  ComplexData value;
+  value.p.assign(1'048'546, 0);
+  std::string shown = go_syntax_cut(value);
+  CHECK(shown.find("P:[]uint8{0x0, 0x0, ") != std::string::npos);
+  CHECK(shown.find(", ... (1048546 bytes)}") != std::string::npos);
+  CHECK(shown.size() < 1024);
+
+  std::vector<std::int64_t> numbers(1000, 7);
+  std::string slice = go_syntax_cut(numbers);
+  CHECK(slice.starts_with("[]int{7, 7, "));
+  CHECK(slice.ends_with(", 7, ... (1000 elements)}"));
+
+  std::map<std::string, std::int64_t> map;
+  for (int i = 0; i < 100; ++i) map[std::to_string(1000 + i)] = i;
+  CHECK(go_syntax_cut(map).ends_with(", \"1031\":31, ... (100 entries)}"));
+
+  std::string text(1000, 'a');
+  CHECK(go_syntax_cut(text) == "\"" + std::string(256, 'a') + "\"... (1000 bytes)");
+  // Outside a cut, the same values print whole.
+  CHECK(go_syntax(text).size() == 1002);
+}
+
+TEST_CASE("go syntax cut: the whole is cut at 16 KiB whatever the value holds") {
+  ComplexData value;
+  for (int i = 0; i < 100; ++i) value.m[std::string(10'000, '\x01') + std::to_string(i)] = i;
+  std::string shown = go_syntax_cut(value);
+  CHECK(shown.size() < 16 * 1024 + 64);
+  CHECK(shown.find("... (cut at ") != std::string::npos);
 }
