@@ -17,7 +17,7 @@ void ConnectionThreads::start(net::Socket socket, std::string peer, Work work) {
   connection.socket = std::move(socket);
   connection.peer = std::move(peer);
   try {
-    connection.thread = std::thread([this, &connection, work = std::move(work)] {
+    connection.thread.start(kStackSize, [this, &connection, work = std::move(work)] {
       // Named, so that `top -H`, gdb and the tests can tell connection
       // threads from the others.
       ::pthread_setname_np(::pthread_self(), "connection");

@@ -23,9 +23,9 @@ void Decoder::set_deadline(std::optional<net::MemoryBudget::Clock::time_point> d
 }
 
 void Decoder::allow_value_memory(std::size_t message_size) {
-  static_assert(kValueFloor == 64 * 1024 && kValueFactor == 20, "the rule below says so");
+  static_assert(kValueFloor == 256 * 1024 && kValueFactor == 20, "the rule below says so");
   value_memory_.allow(kValueFloor + kValueFactor * message_size,
-                      "64 KiB, plus 20 times the bytes of its message");
+                      "256 KiB, plus 20 times the bytes of its message");
 }
 
 void Decoder::allow_definition_memory() {

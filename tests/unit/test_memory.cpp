@@ -179,7 +179,7 @@ TEST_CASE("memory: a slice whose elements cost far more than their bytes is refu
   Bytes stream = test::gob_encode(holder);
   std::string error = test::protocol_error([&] { test::gob_decode<Holder>(stream); });
   CHECK(contains(error, "in field All: gob: the value would take more than"));
-  // A few hundred are fine: the 64 KiB floor holds them.
+  // A few hundred are fine: the 256 KiB floor holds them.
   holder.all.resize(300);
   CHECK_NOTHROW(test::gob_decode<Holder>(test::gob_encode(holder)));
 }
