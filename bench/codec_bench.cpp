@@ -6,6 +6,12 @@
 //              (the tutorial's client makes a new encoder per command);
 //   decode_ns  a fresh gob::Decoder reads those bytes into a fresh
 //              ComplexData, as the server's GOB handler does per command.
+//   type_ids_ordinary_ns, type_ids_colliding_ns
+//              a stream of 1024 type definitions and a value, with the ids
+//              a Go encoder hands out (65, 66, ...) and with ids a hostile
+//              peer picks to share one bucket of a hash table keyed by
+//              std::hash (multiples of its bucket counts); the TypeTable's
+//              cost must not depend on them (the two are about equal).
 //
 // Each figure is the median of several runs; each run times many operations
 // with std::chrono::steady_clock and divides. `go_peer bench` measures Go's
@@ -74,6 +80,33 @@ void check_round_trip(const std::vector<std::uint8_t>& bytes) {
   if (!same) throw std::runtime_error("decoded value differs from make_tutorial_sample()");
 }
 
+// 1024 definitions of a one-field struct, with the ids `id_of(k)`, then a
+// value of the first of them.
+template <class IdOf>
+std::vector<std::uint8_t> many_types(IdOf id_of) {
+  std::vector<std::uint8_t> stream;
+  for (int k = 0; k < 1024; ++k) {
+    gob::WireType type;
+    type.kind = gob::Kind::Struct;
+    type.name = "t";
+    type.id = id_of(k);
+    type.fields = {{"N", gob::type_ids::kInt}};
+    std::vector<std::uint8_t> body;
+    gob::WireWriter writer(body);
+    writer.put_int(-type.id);
+    gob::write_wire_type(writer, type);
+    gob::WireWriter(stream).put_uint(body.size());
+    stream.insert(stream.end(), body.begin(), body.end());
+  }
+  std::vector<std::uint8_t> value;
+  gob::WireWriter writer(value);
+  writer.put_int(id_of(0));
+  writer.put_uint(0);  // a struct with no field set
+  gob::WireWriter(stream).put_uint(value.size());
+  stream.insert(stream.end(), value.begin(), value.end());
+  return stream;
+}
+
 // --runs R and --iters K, parsed with getopt_long_only (common/flags.hpp).
 void parse_options(int argc, char** argv, int& runs, int& iters) {
   enum OptionId : int { kRuns = 256, kIters };
@@ -137,7 +170,23 @@ int main(int argc, char** argv) {
     keep(out);
   });
 
+  // 541 and 1109 are the bucket counts libstdc++'s unordered_map has at 500
+  // and at 1024 entries: ids 64 plus multiples of both land in one bucket.
+  auto ordinary = many_types([](int k) { return gob::TypeId{65} + k; });
+  auto colliding = many_types([](int k) { return gob::TypeId{64} + gob::TypeId{541} * 1109 * k; });
+  auto decode_types = [](const std::vector<std::uint8_t>& stream) {
+    gob::Decoder decoder;
+    ComplexData out;
+    decoder.decode(std::span<const std::uint8_t>(stream), out);
+    keep(out);
+  };
+  int type_iters = std::max(1, iters / 500);
+  double ordinary_ns = median_ns(runs, type_iters, [&] { decode_types(ordinary); });
+  double colliding_ns = median_ns(runs, type_iters, [&] { decode_types(colliding); });
+
   std::printf("encode_ns %.0f\n", encode_ns);
   std::printf("decode_ns %.0f\n", decode_ns);
+  std::printf("type_ids_ordinary_ns %.0f\n", ordinary_ns);
+  std::printf("type_ids_colliding_ns %.0f\n", colliding_ns);
   return 0;
 }
