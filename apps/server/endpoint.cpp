@@ -66,7 +66,7 @@ void Endpoint::serve() {
       accept_one();
       pause = std::chrono::milliseconds(0);
     } catch (const std::system_error& error) {
-      if (!is_out_of_resources(error)) throw;
+      if (!should_retry_accept(error)) throw;
       pause = next_pause(pause);
       LOG("Failed accepting a connection request: ", error.what(), "; retrying in ", pause.count(),
           " ms");
@@ -100,6 +100,31 @@ bool Endpoint::wait_for_connection(std::chrono::milliseconds pause) {
 bool Endpoint::is_out_of_resources(const std::system_error& error) {
   int code = error.code().value();
   return code == EMFILE || code == ENFILE || code == ENOBUFS || code == ENOMEM;
+}
+
+// Linux's accept() reports a network error already pending on the new
+// connection (the network went down, the peer became unreachable) as its
+// own failure, and EPERM when a firewall rule forbids the connection.
+// accept(2) says to treat these like EAGAIN and retry: they are that one
+// connection's trouble, not the listener's. EINTR and ECONNABORTED are
+// retried inside net::accept_connection already.
+bool Endpoint::is_transient(const std::system_error& error) {
+  switch (error.code().value()) {
+    case ENETDOWN:
+    case EPROTO:
+    case ENOPROTOOPT:
+    case EHOSTDOWN:
+    case ENONET:
+    case EHOSTUNREACH:
+    case EOPNOTSUPP:
+    case ENETUNREACH:
+    case EPERM: return true;
+    default: return false;
+  }
+}
+
+bool Endpoint::should_retry_accept(const std::system_error& error) {
+  return is_out_of_resources(error) || is_transient(error);
 }
 
 // 5 ms, doubling up to 1 s: the back-off Go's net/http uses.

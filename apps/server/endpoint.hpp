@@ -75,9 +75,16 @@ class Endpoint {
   // Public so that tests and the fuzzer can drive it over a socketpair.
   void handle_messages(Connection& connection);
 
+  // Whether the accept loop goes on after accept() failed with `error`
+  // (after a pause, logged): when the process is out of descriptors or
+  // memory, or the error is one accept(2) says to retry. Any other error
+  // ends serve(). Public so that tests can ask.
+  static bool should_retry_accept(const std::system_error& error);
+
  private:
   bool wait_for_connection(std::chrono::milliseconds pause);
   static bool is_out_of_resources(const std::system_error& error);
+  static bool is_transient(const std::system_error& error);
   static std::chrono::milliseconds next_pause(std::chrono::milliseconds pause);
   void accept_one();
   void run_command(Connection& connection, net::BufferedStream& stream, const std::string& command);

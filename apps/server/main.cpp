@@ -4,7 +4,6 @@
 // options.hpp.
 #include <sys/resource.h>
 
-#include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -17,6 +16,7 @@
 #include "endpoint.hpp"
 #include "handlers.hpp"
 #include "options.hpp"
+#include "stop_on_signals.hpp"
 
 namespace {
 
@@ -32,22 +32,13 @@ void raise_open_file_limit() {
   }
 }
 
-// Read by the signal handler: an atomic pointer is safe to read there.
-std::atomic<server::Endpoint*> running_endpoint{nullptr};
-
-extern "C" void on_stop_signal(int) {
-  if (server::Endpoint* endpoint = running_endpoint.load()) endpoint->request_stop();
-}
-
-void install_signal_handlers() {
-  // Sends use MSG_NOSIGNAL, but the log goes to stderr, which may be a pipe
-  // whose reader has quit: ignore SIGPIPE so that is an error, not a death.
+// Before any thread starts: SIGINT and SIGTERM are taken by StopOnSignals'
+// thread alone (stop_on_signals.hpp says why). Sends use MSG_NOSIGNAL, but
+// the log goes to stderr, which may be a pipe whose reader has quit: SIGPIPE
+// is ignored so that this is an error, not a death.
+void prepare_signals() {
+  server::StopOnSignals::block_in_every_thread();
   std::signal(SIGPIPE, SIG_IGN);
-  struct sigaction action {};
-  action.sa_handler = on_stop_signal;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
 }
 
 // Registers the tutorial's two handlers, as its server() function does.
@@ -78,6 +69,7 @@ int main(int argc, char** argv) {
   }
   logging::set_quiet(options.quiet);
   raise_open_file_limit();
+  prepare_signals();
   try {
     server::Endpoint endpoint(options.endpoint);
     add_tutorial_handlers(endpoint, options);
@@ -89,12 +81,11 @@ int main(int argc, char** argv) {
           "? Stop it, or choose another port with --port.");
       return 1;
     }
-    running_endpoint = &endpoint;
-    install_signal_handlers();
+    // Declared after the endpoint, so destroyed first, even when serve()
+    // throws: no signal can reach an Endpoint that is gone.
+    server::StopOnSignals stop_on_signals(endpoint);
     endpoint.serve();
-    running_endpoint = nullptr;
   } catch (const std::exception& error) {
-    running_endpoint = nullptr;
     LOG("Error: ", net::describe(error));
     return 1;
   }

@@ -7,9 +7,11 @@
 
 #include <array>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -364,4 +366,18 @@ TEST_CASE("connection threads: a thread woken by a graceful stop can still send 
   threads.stop_all(5s);
   CHECK(woken);
   CHECK(test::hex(client.finish()) == test::hex(test::bytes_of("Thank you.\n")));
+}
+
+TEST_CASE("endpoint: accept errors that accept(2) says to retry do not end the server") {
+  auto error = [](int code) { return std::system_error(code, std::generic_category(), "accept"); };
+  for (int code : {ENETDOWN, EPROTO, ENOPROTOOPT, EHOSTDOWN, ENONET, EHOSTUNREACH, EOPNOTSUPP,
+                   ENETUNREACH, EPERM, EMFILE, ENFILE, ENOBUFS, ENOMEM}) {
+    CAPTURE(code);
+    CHECK(server::Endpoint::should_retry_accept(error(code)));
+  }
+  // A listener that is no longer a socket is the program's own bug: stop.
+  for (int code : {EBADF, ENOTSOCK, EINVAL, EFAULT}) {
+    CAPTURE(code);
+    CHECK_FALSE(server::Endpoint::should_retry_accept(error(code)));
+  }
 }
