@@ -7,6 +7,22 @@
 
 namespace server {
 
+// std::thread cannot be asked for a stack size; it takes glibc's default
+// thread attributes, and those can be set (pthread_setattr_default_np).
+// Set once, before the first connection thread: every thread the process
+// starts from then on gets `size`.
+void ConnectionThreads::use_stack_size_for_new_threads(std::size_t size) {
+  static std::once_flag once;
+  std::call_once(once, [size] {
+    pthread_attr_t attributes;
+    if (::pthread_getattr_default_np(&attributes) != 0) return;
+    if (::pthread_attr_setstacksize(&attributes, size) == 0) {
+      ::pthread_setattr_default_np(&attributes);
+    }
+    ::pthread_attr_destroy(&attributes);
+  });
+}
+
 ConnectionThreads::~ConnectionThreads() {
   stop_all(std::chrono::milliseconds(0));
 }
@@ -17,7 +33,8 @@ void ConnectionThreads::start(net::Socket socket, std::string peer, Work work) {
   connection.socket = std::move(socket);
   connection.peer = std::move(peer);
   try {
-    connection.thread.start(kStackSize, [this, &connection, work = std::move(work)] {
+    use_stack_size_for_new_threads(kStackSize);
+    connection.thread = std::thread([this, &connection, work = std::move(work)] {
       // Named, so that `top -H`, gdb and the tests can tell connection
       // threads from the others.
       ::pthread_setname_np(::pthread_self(), "connection");

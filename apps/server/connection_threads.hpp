@@ -1,7 +1,7 @@
 // ConnectionThreads: the threads that serve connections, one each (the
 // tutorial's "go e.handleMessages(conn)"), kept so that none is ever lost.
 //
-// Go can forget a goroutine; a C++ program must join every thread it
+// Go can forget a goroutine; a C++ program must join every std::thread it
 // starts, or std::terminate ends it. So each connection's thread and socket
 // live here together until the thread has returned and been joined: the
 // accept loop reaps finished ones as it goes, and shutdown joins them all.
@@ -18,7 +18,6 @@
 #include <thread>
 
 #include "../../common/socket.hpp"
-#include "sized_thread.hpp"
 
 namespace server {
 
@@ -26,7 +25,7 @@ namespace server {
 struct Connection {
   net::Socket socket;
   std::string peer;  // "[::1]:40780", taken at accept: a reset peer has no address later
-  SizedThread thread;
+  std::thread thread;
   // True while a handler runs: a graceful stop lets it finish first.
   std::atomic<bool> busy{false};
   bool finished = false;  // guarded by ConnectionThreads::mutex_
@@ -36,10 +35,12 @@ class ConnectionThreads {
  public:
   // Each connection thread's stack: what a value nested as deep as the gob
   // decoder allows (gob::Limits::max_depth, 1000 levels) needs, in every
-  // build. Measured at 1000 levels: about 0.3 MiB (-O2) and 2 MiB
-  // (AddressSanitizer, whose frames are larger); 8 MiB, Linux's usual
-  // default, leaves room. It is address space, not memory: only the pages
-  // a thread touches become resident.
+  // build. Without it, a thread gets glibc's default, which follows
+  // RLIMIT_STACK: under `ulimit -s 256` a value nested 991 levels deep
+  // overflowed it and killed the whole server, and under `ulimit -s
+  // unlimited` (2 MiB then) an AddressSanitizer build overflowed at the
+  // limit. 8 MiB, Linux's usual default, leaves room; it is address space,
+  // not memory: only the pages a thread touches become resident.
   static constexpr std::size_t kStackSize = 8 * 1024 * 1024;
 
   using Work = std::function<void(Connection&)>;
@@ -66,6 +67,7 @@ class ConnectionThreads {
   void stop_all(std::chrono::milliseconds grace);
 
  private:
+  static void use_stack_size_for_new_threads(std::size_t size);
   void shutdown_sockets(bool busy_ones_too);
 
   mutable std::mutex mutex_;
