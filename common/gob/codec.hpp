@@ -218,15 +218,30 @@ struct Codec<std::map<K, V>> {
 
 // ------------------------------------------------------------ pointers --
 
-// gob sends what a pointer points to, not the pointer; a null pointer in a
-// struct field is left out, like any zero value.
+template <class T>
+struct IsStdMap : std::false_type {};
+template <class K, class V>
+struct IsStdMap<std::map<K, V>> : std::true_type {};
+
+// gob sends what a pointer points to, not the pointer. A struct field is
+// left out when what it finally points to is zero, through any number of
+// pointers, as Go's encoder looks through them (encIndirect in
+// encoding/gob/encode.go): a null pointer, a pointer to 0 or to "", a
+// pointer to a null pointer. One exception, also Go's: a map that exists is
+// sent even when empty (encode.go sends "zero-length (but non-nil) maps"),
+// so a pointer to an empty std::map is sent.
 template <class T>
 struct Codec<std::unique_ptr<T>> {
   static std::string go_name() { return Codec<T>::go_name(); }
   static TypeId define(TypeRegistry& registry) { return Codec<T>::define(registry); }
-  static bool is_zero(const std::unique_ptr<T>& value) { return value == nullptr; }
+  static bool is_zero(const std::unique_ptr<T>& value) {
+    if (value == nullptr) return true;
+    if constexpr (IsStdMap<T>::value) return false;
+    return Codec<T>::is_zero(*value);
+  }
   static void encode(WireWriter& out, const std::unique_ptr<T>& value) {
-    // Only reachable for elements of a slice or map: Go refuses those too.
+    // A field's null pointer is left out (is_zero); this is a slice's or a
+    // map's element, and Go refuses those too.
     if (!value) throw std::invalid_argument("gob: cannot encode a null pointer element");
     Codec<T>::encode(out, *value);
   }
@@ -266,6 +281,15 @@ concept GobStruct = requires {
 };
 
 // Calls visit(field, index) for each row of T's field table, in order.
+// Whether a value of T travels as a struct at the top of a message: a
+// struct, or a pointer (to a pointer...) to one, since gob sends what a
+// pointer points to. Any other value travels as a one-field struct (its
+// field number 0 first).
+template <class T>
+inline constexpr bool kTravelsAsStruct = GobStruct<T>;
+template <class T>
+inline constexpr bool kTravelsAsStruct<std::unique_ptr<T>> = kTravelsAsStruct<T>;
+
 template <GobStruct T, class Visit>
 void for_each_field(Visit&& visit) {
   std::apply(

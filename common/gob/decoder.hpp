@@ -100,7 +100,7 @@ class Decoder {
     try {
       // A value that is not a struct was sent as a one-field struct: the
       // field number 0 comes first.
-      if constexpr (!GobStruct<T>) expect_singleton_marker(reader);
+      if constexpr (!kTravelsAsStruct<T>) expect_singleton_marker(reader);
       Codec<T>::decode(values, id, out);
     } catch (const net::ProtocolError& error) {
       if (values.path().empty()) throw;

@@ -28,7 +28,7 @@ class Encoder {
     writer.put_int(id);
     // A top-level value that is not a struct travels as if it were the only
     // field of a struct: a 0 (its field number) precedes it.
-    if constexpr (!GobStruct<T>) writer.put_uint(0);
+    if constexpr (!kTravelsAsStruct<T>) writer.put_uint(0);
     Codec<T>::encode(writer, value);
     end_message(out, body);
   }

@@ -211,7 +211,8 @@ TEST_CASE("codec: a top-level int 7 is Go's bytes: 03 04 00 0e") {
   CHECK(test::hex(test::gob_encode(std::int64_t{7})) == "03 04 00 0e");
 }
 
-TEST_CASE("tutorial's exact sample: the zero complexData is Go's bytes exactly, and decodes to zero") {
+TEST_CASE(
+    "tutorial's exact sample: the zero complexData is Go's bytes exactly, and decodes to zero") {
   // Every field is zero and left out: the value is "ff 82 00", type 65, end.
   std::vector<std::uint8_t> ours = test::gob_encode(ComplexData{});
   CHECK(test::hex(ours) == test::hex(test::read_fixture("zero")));
@@ -220,7 +221,8 @@ TEST_CASE("tutorial's exact sample: the zero complexData is Go's bytes exactly, 
 
 // ------------------------------------------------------- the encoder --
 
-TEST_CASE("tutorial's exact sample: a second encode on the same Encoder sends no type definitions") {
+TEST_CASE(
+    "tutorial's exact sample: a second encode on the same Encoder sends no type definitions") {
   gob::Encoder encoder;
   std::vector<std::uint8_t> first;
   std::vector<std::uint8_t> second;
@@ -426,4 +428,99 @@ TEST_CASE("codec: Go's 2000-deep chain is refused at the nesting limit") {
   std::string error =
       test::protocol_error([] { test::gob_decode<ComplexData>(test::read_fixture("deep2000")); });
   CHECK(error.find("nested deeper than the limit of 1000 levels") != std::string::npos);
+}
+
+// ---------------------------------------------- Go's pointer rules --
+
+namespace {
+
+// Fields behind pointers, as a student adds them to complexData.
+struct Pointers {
+  std::unique_ptr<std::int64_t> count;
+  std::unique_ptr<std::string> name;
+  std::unique_ptr<std::unique_ptr<std::int64_t>> twice;
+  std::unique_ptr<std::map<std::string, std::int64_t>> table;
+  static constexpr std::string_view gob_name = "pointers";
+  static auto gob_fields() {
+    return std::tuple{gob::field("Count", &Pointers::count), gob::field("Name", &Pointers::name),
+                      gob::field("Twice", &Pointers::twice), gob::field("Table", &Pointers::table)};
+  }
+};
+
+// The value message of an encoding (the last message), in hex.
+std::string value_message_hex(const std::vector<std::uint8_t>& stream) {
+  return test::hex(test::split_messages(stream).back());
+}
+
+}  // namespace
+
+TEST_CASE("codec: a pointer to a zero value is left out, as Go's encoder leaves it out") {
+  Pointers empty;
+  std::string nothing = value_message_hex(test::gob_encode(empty));
+  CHECK(nothing == "ff 82 00");  // type 65, no field, end
+  Pointers zeros;
+  zeros.count = std::make_unique<std::int64_t>(0);
+  zeros.name = std::make_unique<std::string>();
+  zeros.twice = std::make_unique<std::unique_ptr<std::int64_t>>();  // a pointer to nil
+  CHECK(value_message_hex(test::gob_encode(zeros)) == nothing);
+  zeros.twice = std::make_unique<std::unique_ptr<std::int64_t>>(std::make_unique<std::int64_t>(0));
+  CHECK(value_message_hex(test::gob_encode(zeros)) == nothing);
+}
+
+TEST_CASE("codec: a pointer to a non-zero value is sent, through any number of pointers") {
+  Pointers value;
+  value.count = std::make_unique<std::int64_t>(7);
+  value.twice = std::make_unique<std::unique_ptr<std::int64_t>>(std::make_unique<std::int64_t>(-1));
+  // Count (delta 1) = 7, Twice (delta 2) = -1, end.
+  CHECK(value_message_hex(test::gob_encode(value)) == "ff 82 01 0e 02 01 00");
+  Pointers back = test::gob_decode<Pointers>(test::gob_encode(value));
+  REQUIRE(back.count);
+  CHECK(*back.count == 7);
+  REQUIRE(back.twice);
+  REQUIRE(*back.twice);
+  CHECK(**back.twice == -1);
+  CHECK_FALSE(back.name);
+}
+
+TEST_CASE("codec: a pointer to an empty map is sent, as Go sends an empty non-nil map") {
+  Pointers value;
+  value.table = std::make_unique<std::map<std::string, std::int64_t>>();
+  CHECK(value_message_hex(test::gob_encode(value)) ==
+        "ff 82 04 00 00");  // Table (delta 4), 0 entries
+  Pointers back = test::gob_decode<Pointers>(test::gob_encode(value));
+  REQUIRE(back.table);
+  CHECK(back.table->empty());
+}
+
+TEST_CASE("codec: a top-level pointer to a struct is framed as the struct, both ways") {
+  auto pointer = std::make_unique<ComplexData>(make_tutorial_sample());
+  // Go's encoder sends what the pointer points to: the sample's own bytes,
+  // with no singleton field number in front of the value (Go's decoder
+  // reads that 0 as the struct's end, and silently gets an empty value).
+  CHECK(test::gob_encode(pointer) == test::gob_encode(make_tutorial_sample()));
+  auto decoded = test::gob_decode<std::unique_ptr<ComplexData>>(test::read_fixture("sample"));
+  REQUIRE(decoded);
+  CHECK(difference(*decoded, make_tutorial_sample()) == "");
+}
+
+TEST_CASE("codec: a top-level pointer to an int is framed as the int (03 04 00 0e)") {
+  auto seven = std::make_unique<std::int64_t>(7);
+  CHECK(test::hex(test::gob_encode(seven)) == "03 04 00 0e");
+  CHECK(*test::gob_decode<std::unique_ptr<std::int64_t>>(test::unhex("0304000e")) == 7);
+}
+
+TEST_CASE("codec: pointers to a non-zero and to a zero value, the whole stream equal to Go's") {
+  // Written by Go 1.19's encoding/gob for
+  //   type pointers struct { Count *int; Name *string; Twice **int; Table *map[string]int }
+  //   pointers{Count: &seven, Twice: &pointerToMinusOne}
+  const char* go_bytes =
+      "3e ff 81 03 01 01 08 70 6f 69 6e 74 65 72 73 01 ff 82 00 01 04 01 05 43 6f 75 6e 74 01 04 "
+      "00 01 04 4e 61 6d 65 01 0c 00 01 05 54 77 69 63 65 01 04 00 01 05 54 61 62 6c 65 01 ff 84 "
+      "00 00 00 1e ff 83 04 01 01 0e 6d 61 70 5b 73 74 72 69 6e 67 5d 69 6e 74 01 ff 84 00 01 0c "
+      "01 04 00 00 07 ff 82 01 0e 02 01 00";
+  Pointers value;
+  value.count = std::make_unique<std::int64_t>(7);
+  value.name = std::make_unique<std::string>();  // a pointer to "": left out, as Go does
+  value.twice = std::make_unique<std::unique_ptr<std::int64_t>>(std::make_unique<std::int64_t>(-1));
+  CHECK(test::hex(test::gob_encode(value)) == go_bytes);
 }
