@@ -9,14 +9,18 @@
 //   encode(out, v)   its bytes;  decode(in, wire_id, v): the reverse, after
 //                    checking that the sender's type `wire_id` fits T
 //
-// Supported: signed and unsigned integers, bool, double, std::string,
+// Supported: signed and unsigned integers, bool, double, float (Go's
+// float32), std::complex<float|double>, std::array<T, N> (Go's [N]T), std::string,
 // std::vector<std::uint8_t> (Go's []byte), std::vector<T> (a slice),
 // std::map<K, V>, std::unique_ptr<T> (a pointer: gob flattens pointers, so
 // it travels as the T it points to), and any struct that lists its fields
 // in a table (see GobStruct below, and ComplexData for an example).
 #pragma once
 
+#include <array>
 #include <bit>
+#include <cmath>
+#include <complex>
 #include <concepts>
 #include <cstdint>
 #include <limits>
@@ -104,6 +108,57 @@ struct Codec<double> {
   }
 };
 
+// Go's float32: sent as a float64, like every float. A received value too
+// large for a float is refused, as Go refuses it ("value out of range");
+// one merely more precise is rounded, as Go rounds it.
+template <>
+struct Codec<float> {
+  static std::string go_name() { return "float32"; }
+  static TypeId define(TypeRegistry&) { return type_ids::kFloat; }
+  static bool is_zero(float value) { return value == 0; }
+  static void encode(WireWriter& out, float value) { out.put_float(value); }
+  static void decode(ValueDecoder& in, TypeId wire, float& value) {
+    in.expect_basic(wire, type_ids::kFloat, "float");
+    double received = in.bytes().get_float();
+    if (std::isfinite(received) && std::abs(received) > std::numeric_limits<float>::max()) {
+      throw net::ProtocolError("gob: float " + std::to_string(received) +
+                               " overflows a float32 field");
+    }
+    value = static_cast<float>(received);
+  }
+};
+
+// Go's complex64 and complex128: the real part, then the imaginary part,
+// each as a float (type id 7).
+template <class T>
+requires std::same_as<T, float> || std::same_as<T, double>
+struct Codec<std::complex<T>> {
+  static std::string go_name() { return std::same_as<T, float> ? "complex64" : "complex128"; }
+  static TypeId define(TypeRegistry&) { return type_ids::kComplex; }
+  static bool is_zero(const std::complex<T>& value) { return value == std::complex<T>{}; }
+  static void encode(WireWriter& out, const std::complex<T>& value) {
+    out.put_float(value.real());
+    out.put_float(value.imag());
+  }
+  static void decode(ValueDecoder& in, TypeId wire, std::complex<T>& value) {
+    in.expect_basic(wire, type_ids::kComplex, go_name());
+    T real{}, imaginary{};
+    decode_part(in, real);
+    decode_part(in, imaginary);
+    value = {real, imaginary};
+  }
+
+ private:
+  static void decode_part(ValueDecoder& in, T& part) {
+    double received = in.bytes().get_float();
+    if (std::isfinite(received) && std::abs(received) > std::numeric_limits<T>::max()) {
+      throw net::ProtocolError("gob: float " + std::to_string(received) + " overflows a " +
+                               go_name() + " field");
+    }
+    part = static_cast<T>(received);
+  }
+};
+
 // ------------------------------------------------------ strings, bytes --
 
 template <>
@@ -166,6 +221,51 @@ struct Codec<std::vector<T>> {
     std::size_t count = in.bytes().get_count(1);
     in.charge(count * sizeof(T));
     value.resize(count);
+    if constexpr (std::same_as<T, bool>) {
+      // std::vector<bool> packs its bits: an element is no bool& to decode into.
+      for (std::size_t i = 0; i < count; ++i) {
+        bool element = false;
+        Codec<bool>::decode(in, type.element, element);
+        value[i] = element;
+      }
+    } else {
+      for (T& element : value) Codec<T>::decode(in, type.element, element);
+    }
+    in.leave();
+  }
+};
+
+// Go's array [N]T: a type of its own (its length is part of it), sent with
+// its count like a slice. A field holding one is always sent, zero or not,
+// as Go's encoder sends it; a count other than N is refused, as Go refuses
+// it ("length mismatch").
+template <class T, std::size_t N>
+struct Codec<std::array<T, N>> {
+  static std::string go_name() { return "[" + std::to_string(N) + "]" + Codec<T>::go_name(); }
+  static TypeId define(TypeRegistry& registry) {
+    if (auto id = registry.find(typeid(std::array<T, N>))) return *id;
+    TypeId id = registry.reserve(typeid(std::array<T, N>));
+    WireType type;
+    type.kind = Kind::Array;
+    type.name = go_name();
+    type.element = Codec<T>::define(registry);
+    type.length = static_cast<std::int64_t>(N);
+    registry.define(id, std::move(type));
+    return id;
+  }
+  static bool is_zero(const std::array<T, N>&) { return false; }
+  static void encode(WireWriter& out, const std::array<T, N>& value) {
+    out.put_uint(N);
+    for (const T& element : value) Codec<T>::encode(out, element);
+  }
+  static void decode(ValueDecoder& in, TypeId wire, std::array<T, N>& value) {
+    const WireType& type = in.expect_composite(wire, Kind::Array, go_name());
+    in.enter();
+    std::size_t count = in.bytes().get_count(1);
+    if (count != N || type.length != static_cast<std::int64_t>(N)) {
+      throw net::ProtocolError("gob: array of " + std::to_string(count) + " elements sent for " +
+                               go_name());
+    }
     for (T& element : value) Codec<T>::decode(in, type.element, element);
     in.leave();
   }

@@ -3,6 +3,8 @@
 // first tests spell out, byte by byte, what the tutorial's client sends.
 #include <doctest/doctest.h>
 
+#include <array>
+#include <complex>
 #include <cstdint>
 #include <limits>
 #include <map>
@@ -523,4 +525,78 @@ TEST_CASE("codec: pointers to a non-zero and to a zero value, the whole stream e
   value.name = std::make_unique<std::string>();  // a pointer to "": left out, as Go does
   value.twice = std::make_unique<std::unique_ptr<std::int64_t>>(std::make_unique<std::int64_t>(-1));
   CHECK(test::hex(test::gob_encode(value)) == go_bytes);
+}
+
+// ------------------------------- float32, complex, arrays, []bool --
+
+namespace {
+
+struct Kinds {
+  float f32 = 0;
+  std::complex<double> c128;
+  std::complex<float> c64;
+  std::array<std::int64_t, 3> a{};
+  std::vector<bool> b;
+  static constexpr std::string_view gob_name = "kinds";
+  static auto gob_fields() {
+    return std::tuple{gob::field("F32", &Kinds::f32), gob::field("C128", &Kinds::c128),
+                      gob::field("C64", &Kinds::c64), gob::field("A", &Kinds::a),
+                      gob::field("B", &Kinds::b)};
+  }
+};
+
+// Written by Go 1.19's encoding/gob for
+//   type kinds struct { F32 float32; C128 complex128; C64 complex64; A [3]int; B []bool }
+const char* kKindsDefinitions =
+    "3a ff 81 03 01 01 05 6b 69 6e 64 73 01 ff 82 00 01 05 01 03 46 33 32 01 08 00 01 04 43 31 32 "
+    "38 01 0e 00 01 03 43 36 34 01 0e 00 01 01 41 01 ff 84 00 01 01 42 01 ff 86 00 00 00 16 ff 83 "
+    "01 01 01 06 5b 33 5d 69 6e 74 01 ff 84 00 01 04 01 06 00 00 14 ff 85 02 01 01 06 5b 5d 62 6f "
+    "6f 6c 01 ff 86 00 01 02 00 00 ";
+// kinds{F32: 1.5, C128: complex(1, -2), C64: complex(0.5, 0), A: [3]int{1, 0, -1},
+//       B: []bool{true, false, true}}
+const char* kKindsValue =
+    "1c ff 82 01 fe f8 3f 01 fe f0 3f ff c0 01 fe e0 3f 00 01 03 02 00 01 01 03 01 00 01 00";
+// kinds{}: the array is sent all the same, zero as it is.
+const char* kZeroKindsValue = "08 ff 82 04 03 00 00 00 00";
+
+}  // namespace
+
+TEST_CASE("codec: float32, complex, [3]int and []bool are Go's bytes exactly, both ways") {
+  Kinds value;
+  value.f32 = 1.5F;
+  value.c128 = {1, -2};
+  value.c64 = {0.5F, 0};
+  value.a = {1, 0, -1};
+  value.b = {true, false, true};
+  std::string go_bytes = std::string(kKindsDefinitions) + kKindsValue;
+  CHECK(test::hex(test::gob_encode(value)) == go_bytes);
+  Kinds back = test::gob_decode<Kinds>(test::unhex(go_bytes));
+  CHECK(back.f32 == 1.5F);
+  CHECK(back.c128 == std::complex<double>(1, -2));
+  CHECK(back.c64 == std::complex<float>(0.5F, 0));
+  CHECK(back.a == std::array<std::int64_t, 3>{1, 0, -1});
+  CHECK(back.b == std::vector<bool>{true, false, true});
+  CHECK(test::hex(test::gob_encode(Kinds{})) == std::string(kKindsDefinitions) + kZeroKindsValue);
+}
+
+// The same wire name as kinds, with A as [4]int, and with F32 as a float64.
+struct Wider {
+  std::array<std::int64_t, 4> a{};
+  static constexpr std::string_view gob_name = "kinds";
+  static auto gob_fields() { return std::tuple{gob::field("A", &Wider::a)}; }
+};
+struct Big {
+  double f32 = 1e300;
+  static constexpr std::string_view gob_name = "kinds";
+  static auto gob_fields() { return std::tuple{gob::field("F32", &Big::f32)}; }
+};
+
+TEST_CASE("codec: an array of the wrong length and a float32 out of range are refused") {
+  std::string go_bytes = std::string(kKindsDefinitions) + kKindsValue;
+  CHECK(test::protocol_error([&] {
+          test::gob_decode<Wider>(test::unhex(go_bytes));
+        }).find("array of 3 elements sent for [4]int") != std::string::npos);
+  CHECK(test::protocol_error([&] {
+          test::gob_decode<Kinds>(test::gob_encode(Big{}));
+        }).find("overflows a float32 field") != std::string::npos);
 }
