@@ -107,7 +107,7 @@ void append_go_uint(std::string& out, std::uint64_t value) {
 // (the precision 'g' assumes for shortest digits), plain digits otherwise.
 // std::to_chars gives the same shortest digits, in exponent form; they are
 // moved into place here for the plain form.
-void append_go_float(std::string& out, double value) {
+void append_go_float(std::string& out, double value, FloatSize size) {
   if (std::isnan(value)) {
     out += "NaN";
     return;
@@ -117,7 +117,12 @@ void append_go_float(std::string& out, double value) {
     return;
   }
   char text[32];
-  auto [end, error] = std::to_chars(text, text + sizeof text, value, std::chars_format::scientific);
+  // The shortest digits that read back as the same float32 or float64.
+  auto [end, error] =
+      size == FloatSize::k32
+          ? std::to_chars(text, text + sizeof text, static_cast<float>(value),
+                          std::chars_format::scientific)
+          : std::to_chars(text, text + sizeof text, value, std::chars_format::scientific);
   (void)error;
   std::string_view scientific(text, static_cast<std::size_t>(end - text));  // -1.25e+02
   std::size_t e = scientific.find('e');

@@ -14,6 +14,9 @@
 //   unsigned integers              uint           0x17  (hex, as %#v writes a uint)
 //   bool                           bool           true
 //   double                         float64        1, 0.5, 1e+21, NaN, +Inf, -0
+//   float                          float32        0.1  (the digits a float32 needs)
+//   std::complex<double|float>     complex128/64  (1-2i), (0.5+0i)
+//   std::array<T, N>               [N]T           [3]int{1, 0, -1}  (never nil)
 //   std::string                    string         "a\"b"  (see go_quote)
 //   std::vector<std::uint8_t>      []byte         []uint8{0x61, 0x62}, []uint8(nil)
 //   std::vector<T>                 []T            []int{1, 2}, []int(nil)
@@ -37,6 +40,8 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
+#include <complex>
 #include <concepts>
 #include <cstdint>
 #include <map>
@@ -116,10 +121,11 @@ void cut_total(std::string& out);
 }  // namespace go_syntax_detail
 
 // The pieces the specialisations are made of, each appending to `out`.
-void append_go_quoted(std::string& out, std::string_view text);                  // go_quote
-void append_go_int(std::string& out, std::int64_t value);                        // -5
-void append_go_uint(std::string& out, std::uint64_t value);                      // 0x17
-void append_go_float(std::string& out, double value);                            // 1e+21
+void append_go_quoted(std::string& out, std::string_view text);  // go_quote
+void append_go_int(std::string& out, std::int64_t value);        // -5
+void append_go_uint(std::string& out, std::uint64_t value);      // 0x17
+enum class FloatSize { k32, k64 };  // Go's float32 prints the digits a float32 needs
+void append_go_float(std::string& out, double value, FloatSize size = FloatSize::k64);  // 1e+21
 void append_go_bytes(std::string& out, const std::vector<std::uint8_t>& bytes);  // 0x61, 0x62
 // append_go_bytes, or the first kShownElements and ", ... (N bytes)" when cutting.
 void append_go_bytes_cut(std::string& out, const std::vector<std::uint8_t>& bytes);
@@ -169,6 +175,36 @@ struct GoSyntax<std::string> {
     append_go_quoted(out, std::string_view(value).substr(0, shown));
     go_syntax_detail::append_cut_note(out, value.size(), std::min(shown, value.size()), "bytes",
                                       "");
+  }
+};
+
+// Go's float32: the shortest digits that read back as the same float32
+// (0.1, not 0.10000000149011612).
+template <>
+struct GoSyntax<float> {
+  static constexpr bool composite = false;
+  static void append_type(std::string& out) { out += "float32"; }
+  static void append_value(std::string& out, float value) {
+    append_go_float(out, value, FloatSize::k32);
+  }
+};
+
+// Go's complex128 and complex64: (1-2i), (0.5+0i), as %#v writes them.
+template <class T>
+struct GoSyntax<std::complex<T>> {
+  static constexpr bool composite = false;
+  static void append_type(std::string& out) {
+    out += std::is_same_v<T, float> ? "complex64" : "complex128";
+  }
+  static void append_value(std::string& out, const std::complex<T>& value) {
+    FloatSize size = std::is_same_v<T, float> ? FloatSize::k32 : FloatSize::k64;
+    out += '(';
+    append_go_float(out, value.real(), size);
+    // Go always writes the imaginary part's sign: +0i, -2i, +Inf i.
+    std::size_t before = out.size();
+    append_go_float(out, value.imag(), size);
+    if (out[before] != '-' && out[before] != '+') out.insert(before, 1, '+');
+    out += "i)";
   }
 };
 
@@ -247,6 +283,30 @@ struct GoSyntax<std::map<K, V>> {
       GoSyntax<V>::append_value(out, entry->second);
     }
     go_syntax_detail::append_cut_note(out, value.size(), shown, "entries");
+    out += '}';
+  }
+};
+
+// Go's [N]T: [3]int{1, 0, -1}. An array is never nil: all N elements,
+// zero or not.
+template <class T, std::size_t N>
+struct GoSyntax<std::array<T, N>> {
+  static constexpr bool composite = true;
+  static void append_type(std::string& out) {
+    out += '[';
+    out += std::to_string(N);
+    out += ']';
+    GoSyntax<T>::append_type(out);
+  }
+  static void append_value(std::string& out, const std::array<T, N>& value) {
+    append_type(out);
+    out += '{';
+    std::size_t shown = go_syntax_detail::shown_count(N);
+    for (std::size_t i = 0; i < shown; ++i) {
+      if (i > 0) out += ", ";
+      GoSyntax<T>::append_value(out, value[i]);
+    }
+    go_syntax_detail::append_cut_note(out, N, shown, "elements");
     out += '}';
   }
 };

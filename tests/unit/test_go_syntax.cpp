@@ -7,7 +7,9 @@
 // prints; run that program to see Go's side.
 #include <doctest/doctest.h>
 
+#include <array>
 #include <cmath>
+#include <complex>
 #include <cstdint>
 #include <cstdio>
 #include <limits>
@@ -379,4 +381,36 @@ TEST_CASE("go syntax cut: the whole is cut at 16 KiB whatever the value holds") 
   std::string shown = go_syntax_cut(value);
   CHECK(shown.size() < 16 * 1024 + 64);
   CHECK(shown.find("... (cut at ") != std::string::npos);
+}
+
+// ------------------------------- float32, complex, arrays, []bool --
+
+namespace {
+struct Kinds {
+  float f32 = 0;
+  std::complex<double> c128;
+  std::complex<float> c64;
+  std::array<std::int64_t, 3> a{};
+  std::vector<bool> b;
+  static constexpr std::string_view gob_name = "kinds";
+  static auto gob_fields() {
+    return std::tuple{gob::field("F32", &Kinds::f32), gob::field("C128", &Kinds::c128),
+                      gob::field("C64", &Kinds::c64), gob::field("A", &Kinds::a),
+                      gob::field("B", &Kinds::b)};
+  }
+};
+}  // namespace
+
+TEST_CASE("go syntax: float32, complex, [3]int and []bool print as Go 1.19's %#v") {
+  Kinds value;
+  value.f32 = 0.1F;
+  value.c128 = {1, -2};
+  value.c64 = {0.5F, 0};
+  value.a = {1, 0, -1};
+  value.b = {true, false, true};
+  CHECK(go_syntax(value) ==
+        "main.kinds{F32:0.1, C128:(1-2i), C64:(0.5+0i), A:[3]int{1, 0, -1}, "
+        "B:[]bool{true, false, true}}");
+  CHECK(go_syntax(Kinds{}) ==
+        "main.kinds{F32:0, C128:(0+0i), C64:(0+0i), A:[3]int{0, 0, 0}, B:[]bool(nil)}");
 }
