@@ -177,20 +177,43 @@ void BufferedStream::write(std::string_view text) {
 }
 
 void BufferedStream::write(const std::uint8_t* data, std::size_t size) {
-  if (write_error_ != 0) {
-    throw std::system_error(write_error_, std::generic_category(), "send (earlier failure)");
-  }
+  throw_if_write_failed();
   write_buffer_.insert(write_buffer_.end(), data, data + size);
   // Like bufio.Writer, send on our own once the buffer is full, so that a
   // big message does not sit in memory twice.
   if (write_buffer_.size() >= read_capacity_ * 8) flush();
 }
 
-void BufferedStream::flush() {
+// The first failure of a send sticks, whatever it was.
+void BufferedStream::throw_if_write_failed() const {
+  if (write_timed_out_) throw TimeoutError("deadline passed earlier: the peer stopped reading");
   if (write_error_ != 0) {
     throw std::system_error(write_error_, std::generic_category(), "send (earlier failure)");
   }
+}
+
+void BufferedStream::flush() {
+  throw_if_write_failed();
   std::size_t sent_total = 0;
+  try {
+    send_buffer(sent_total);
+  } catch (const TimeoutError&) {
+    // What was sent is gone from the buffer, so nothing can reach the peer
+    // twice, and the failure sticks: the stream is mid-message and cannot
+    // be trusted with more.
+    write_buffer_.erase(write_buffer_.begin(), write_buffer_.begin() + sent_total);
+    write_timed_out_ = true;
+    throw;
+  } catch (const std::system_error&) {
+    write_buffer_.erase(write_buffer_.begin(), write_buffer_.begin() + sent_total);
+    throw;
+  }
+  write_buffer_.clear();
+}
+
+// Sends the whole write buffer, counting in `sent_total` what has gone, so
+// that flush() knows it when a send or the deadline fails.
+void BufferedStream::send_buffer(std::size_t& sent_total) {
   while (sent_total < write_buffer_.size()) {
     // MSG_NOSIGNAL: a peer that has gone away makes send() fail with EPIPE
     // instead of killing the whole process with SIGPIPE. MSG_DONTWAIT: the
@@ -208,7 +231,6 @@ void BufferedStream::flush() {
       throw_errno("send");
     }
   }
-  write_buffer_.clear();
 }
 
 }  // namespace net

@@ -11,7 +11,9 @@
 //   flush       everything written so far is handed to the kernel, or an error
 // Short reads and writes are continued and EINTR is retried inside; callers
 // never see them. Errors stick: after a failed send, every later write or
-// flush fails the same way (as bufio.Writer does).
+// flush fails the same way (as bufio.Writer does), and a flush that meets
+// its deadline counts as failed: what it sent is dropped from the buffer,
+// never sent twice.
 #pragma once
 
 #include <chrono>
@@ -83,6 +85,8 @@ class BufferedStream {
                  MemoryReservation& memory);
   void bound_receive_wait();
   void wait_until_writable();
+  void throw_if_write_failed() const;
+  void send_buffer(std::size_t& sent_total);
   std::chrono::milliseconds time_left() const;  // throws TimeoutError at 0
 
   int fd_;
@@ -94,7 +98,8 @@ class BufferedStream {
   std::size_t read_pos_ = 0;  // next byte to hand out
   std::size_t read_end_ = 0;  // one past the last byte received
   std::vector<std::uint8_t> write_buffer_;
-  int write_error_ = 0;  // errno of the first failed send; sticky
+  int write_error_ = 0;           // errno of the first failed send; sticky
+  bool write_timed_out_ = false;  // a flush met its deadline; sticky too
   std::optional<Clock::time_point> deadline_;
   MemoryBudget* budget_ = nullptr;
   // What SO_RCVTIMEO is set to on the socket (0: none), so that it is set

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -12,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <system_error>
+#include <thread>
 #include <vector>
 
 #include "../../common/buffered_stream.hpp"
@@ -323,4 +325,40 @@ TEST_CASE("stream: a peer that does not read makes a flush meet the deadline") {
         stream.flush();
       },
       net::TimeoutError);
+}
+
+TEST_CASE("stream: a flush that met its deadline sticks, and never sends a byte twice") {
+  test::SocketPair pair = test::make_socket_pair();  // nobody reads pair.theirs, yet
+  int small = 4096;
+  ::setsockopt(pair.ours.fd(), SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
+  net::BufferedStream stream(pair.ours.fd());
+  std::vector<std::uint8_t> payload = numbered_bytes(1 << 20);
+  stream.set_deadline(std::chrono::steady_clock::now() + 50ms);
+  CHECK_THROWS_AS(
+      {
+        stream.write(payload.data(), payload.size());
+        stream.flush();
+      },
+      net::TimeoutError);
+
+  // Now the peer reads everything, to the end of the stream.
+  std::vector<std::uint8_t> received;
+  std::thread reader([&] {
+    std::uint8_t piece[65536];
+    ssize_t got = 0;
+    while ((got = ::recv(pair.theirs.fd(), piece, sizeof piece, 0)) > 0) {
+      received.insert(received.end(), piece, piece + got);
+    }
+  });
+  // A retry, with time enough and a reading peer, fails the same way: the
+  // stream is mid-message.
+  stream.set_deadline(soon());
+  CHECK_THROWS_AS(stream.flush(), net::TimeoutError);
+  CHECK_THROWS_AS(stream.write("more"), net::TimeoutError);
+  ::shutdown(pair.ours.fd(), SHUT_WR);
+  reader.join();
+
+  // What arrived is a prefix of the payload, each byte once.
+  REQUIRE(received.size() < payload.size());
+  CHECK(std::equal(received.begin(), received.end(), payload.begin()));
 }
