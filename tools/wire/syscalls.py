@@ -269,7 +269,7 @@ NOTES = [
     ("shutdown", r"SHUT_RD\b", "stop: an idle connection stops reading, so its thread ends",
      "(the tutorial never stops)"),
     ("shutdown", None, "stop: the connection is shut down", "(the tutorial never stops)"),
-    ("pipe2", None, "the stop pipe: SIGTERM's handler writes to it to wake the accept loop",
+    ("pipe2", None, "the stop pipe: request_stop (on SIGINT or SIGTERM) writes to it to wake the accept loop",
      "(the tutorial never stops)"),
     ("close:connection", None, "the connection's socket: the kernel sends FIN, the end of this "
      "side's stream", "conn.Close()"),
