@@ -160,7 +160,7 @@ void append_go_float(std::string& out, double value, FloatSize size) {
   }
 }
 
-void append_go_bytes(std::string& out, const std::vector<std::uint8_t>& bytes) {
+void append_go_bytes(std::string& out, std::span<const std::uint8_t> bytes) {
   const char* separator = "";
   for (std::uint8_t byte : bytes) {
     out += separator;
@@ -179,8 +179,7 @@ void append_go_address(std::string& out, const void* address) {
 
 void append_go_bytes_cut(std::string& out, const std::vector<std::uint8_t>& bytes) {
   std::size_t shown = go_syntax_detail::shown_count(bytes.size());
-  if (shown == bytes.size()) return append_go_bytes(out, bytes);
-  append_go_bytes(out, std::vector<std::uint8_t>(bytes.begin(), bytes.begin() + shown));
+  append_go_bytes(out, std::span(bytes).first(shown));
   go_syntax_detail::append_cut_note(out, bytes.size(), shown, "bytes");
 }
 

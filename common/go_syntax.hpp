@@ -46,6 +46,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -126,7 +127,7 @@ void append_go_int(std::string& out, std::int64_t value);        // -5
 void append_go_uint(std::string& out, std::uint64_t value);      // 0x17
 enum class FloatSize { k32, k64 };  // Go's float32 prints the digits a float32 needs
 void append_go_float(std::string& out, double value, FloatSize size = FloatSize::k64);  // 1e+21
-void append_go_bytes(std::string& out, const std::vector<std::uint8_t>& bytes);  // 0x61, 0x62
+void append_go_bytes(std::string& out, std::span<const std::uint8_t> bytes);  // 0x61, 0x62
 // append_go_bytes, or the first kShownElements and ", ... (N bytes)" when cutting.
 void append_go_bytes_cut(std::string& out, const std::vector<std::uint8_t>& bytes);
 void append_go_address(std::string& out, const void* address);  // 0xc000010000

@@ -215,21 +215,23 @@ std::string trim(const std::string& text) {
   return text.substr(first, last - first + 1);
 }
 
+// Printable ASCII: what a terminal shows as it is, acting on none of it.
+static bool is_plain(char c) {
+  return c >= 0x20 && c <= 0x7e;
+}
+
 std::string excerpt(const std::string& text) {
   constexpr std::size_t kLongest = 64;
   std::string shown = text.substr(0, kLongest);
   for (char& c : shown) {
-    if (c < 0x20 || c > 0x7e) c = '?';  // no control bytes for the terminal
+    if (!is_plain(c)) c = '?';  // no control bytes for the terminal
   }
   return text.size() > kLongest ? shown + "..." : shown;
 }
 
 std::string shown_in_log(const std::string& text) {
-  bool plain = text.size() <= kShownBytes &&
-               std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
-  if (plain) return text;
-  go_syntax_detail::Cutting cutting;
-  return go_syntax(text);
+  bool plain = text.size() <= kShownBytes && std::all_of(text.begin(), text.end(), is_plain);
+  return plain ? text : go_syntax_cut(text);
 }
 
 void send_error_reply(net::BufferedStream& stream, const std::string& reason) {

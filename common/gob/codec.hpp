@@ -108,9 +108,19 @@ struct Codec<double> {
   }
 };
 
-// Go's float32: sent as a float64, like every float. A received value too
-// large for a float is refused, as Go refuses it ("value out of range");
-// one merely more precise is rounded, as Go rounds it.
+// A received float (always a float64 on the wire) as a T: refused when it is
+// too large for T, as Go refuses it ("value out of range"), rounded when it
+// is merely more precise, as Go rounds it.
+template <class T>
+T narrow_float(double received, const std::string& go_type) {
+  if (std::isfinite(received) && std::abs(received) > std::numeric_limits<T>::max()) {
+    throw net::ProtocolError("gob: float " + std::to_string(received) + " overflows a " + go_type +
+                             " field");
+  }
+  return static_cast<T>(received);
+}
+
+// Go's float32: sent as a float64, like every float.
 template <>
 struct Codec<float> {
   static std::string go_name() { return "float32"; }
@@ -119,12 +129,7 @@ struct Codec<float> {
   static void encode(WireWriter& out, float value) { out.put_float(value); }
   static void decode(ValueDecoder& in, TypeId wire, float& value) {
     in.expect_basic(wire, type_ids::kFloat, "float");
-    double received = in.bytes().get_float();
-    if (std::isfinite(received) && std::abs(received) > std::numeric_limits<float>::max()) {
-      throw net::ProtocolError("gob: float " + std::to_string(received) +
-                               " overflows a float32 field");
-    }
-    value = static_cast<float>(received);
+    value = narrow_float<float>(in.bytes().get_float(), go_name());
   }
 };
 
@@ -142,20 +147,9 @@ struct Codec<std::complex<T>> {
   }
   static void decode(ValueDecoder& in, TypeId wire, std::complex<T>& value) {
     in.expect_basic(wire, type_ids::kComplex, go_name());
-    T real{}, imaginary{};
-    decode_part(in, real);
-    decode_part(in, imaginary);
+    T real = narrow_float<T>(in.bytes().get_float(), go_name());
+    T imaginary = narrow_float<T>(in.bytes().get_float(), go_name());
     value = {real, imaginary};
-  }
-
- private:
-  static void decode_part(ValueDecoder& in, T& part) {
-    double received = in.bytes().get_float();
-    if (std::isfinite(received) && std::abs(received) > std::numeric_limits<T>::max()) {
-      throw net::ProtocolError("gob: float " + std::to_string(received) + " overflows a " +
-                               go_name() + " field");
-    }
-    part = static_cast<T>(received);
   }
 };
 

@@ -12,7 +12,8 @@ Decoder::Decoder(Limits limits)
       message_memory_("the message buffer", &message_reservation_),
       definition_memory_("the type definitions", &memory_),
       value_memory_("the value", &memory_) {
-  message_memory_.allow(limits_.max_message, "--max-message");
+  // The message buffer needs no allowance of its own: check_message_size
+  // bounds it by --max-message before it is charged.
   allow_definition_memory();
 }
 

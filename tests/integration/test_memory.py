@@ -8,52 +8,28 @@ hand with the primitives of docs/protocol.md, so that a test can ask for
 shapes no Go program would send.
 """
 
-import os
 import selectors
 import socket
 import time
 import unittest
 
 import harness
+from test_hardening import raise_own_descriptor_limit
+from wire_harness import message, sint, split_gob, uint
 
 MIB = 1 << 20
 SAMPLE_GOB = harness.read_fixture("sample.gob")
 REPLY = b"Thank you.\n"
 
 
-def uint(value):
-    """A gob unsigned integer."""
-    if value < 128:
-        return bytes([value])
-    data = value.to_bytes((value.bit_length() + 7) // 8, "big")
-    return bytes([256 - len(data)]) + data
-
-
-def sint(value):
-    """A gob signed integer."""
-    return uint(value << 1 if value >= 0 else (~value << 1) | 1)
-
-
 def string(text):
     return uint(len(text)) + text
-
-
-def message(body):
-    return uint(len(body)) + body
 
 
 def sample_definitions():
     """The two type-definition messages at the front of Go's sample.gob
     (complexData is type 65, map[string]int type 66)."""
-    messages, position = [], 0
-    while len(messages) < 2:
-        first = SAMPLE_GOB[position]
-        size, start = (first, position + 1) if first < 128 else (
-            int.from_bytes(SAMPLE_GOB[position + 1:position + 1 + 256 - first], "big"),
-            position + 1 + 256 - first)
-        messages.append(SAMPLE_GOB[position:start + size])
-        position = start + size
-    return b"".join(messages)
+    return b"".join(split_gob(SAMPLE_GOB)[:2])
 
 
 def struct_of_empty_fields(size):
@@ -95,13 +71,6 @@ def status(pid, field):
             if line.startswith(field + ":"):
                 return int(line.split()[1]) * 1024
     raise AssertionError(f"no {field} in /proc/{pid}/status")
-
-
-def raise_own_descriptor_limit(needed):
-    import resource
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft < needed:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (min(needed, hard), hard))
 
 
 def sanitized():

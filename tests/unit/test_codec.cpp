@@ -15,6 +15,7 @@
 #include "../../common/complex_data.hpp"
 #include "../../common/gob/decoder.hpp"
 #include "../../common/gob/encoder.hpp"
+#include "kinds.hpp"
 #include "test_helpers.hpp"
 
 namespace {
@@ -531,20 +532,6 @@ TEST_CASE("codec: pointers to a non-zero and to a zero value, the whole stream e
 
 namespace {
 
-struct Kinds {
-  float f32 = 0;
-  std::complex<double> c128;
-  std::complex<float> c64;
-  std::array<std::int64_t, 3> a{};
-  std::vector<bool> b;
-  static constexpr std::string_view gob_name = "kinds";
-  static auto gob_fields() {
-    return std::tuple{gob::field("F32", &Kinds::f32), gob::field("C128", &Kinds::c128),
-                      gob::field("C64", &Kinds::c64), gob::field("A", &Kinds::a),
-                      gob::field("B", &Kinds::b)};
-  }
-};
-
 // Written by Go 1.19's encoding/gob for
 //   type kinds struct { F32 float32; C128 complex128; C64 complex64; A [3]int; B []bool }
 const char* kKindsDefinitions =
@@ -562,7 +549,7 @@ const char* kZeroKindsValue = "08 ff 82 04 03 00 00 00 00";
 }  // namespace
 
 TEST_CASE("codec: float32, complex, [3]int and []bool are Go's bytes exactly, both ways") {
-  Kinds value;
+  test::Kinds value;
   value.f32 = 1.5F;
   value.c128 = {1, -2};
   value.c64 = {0.5F, 0};
@@ -570,13 +557,14 @@ TEST_CASE("codec: float32, complex, [3]int and []bool are Go's bytes exactly, bo
   value.b = {true, false, true};
   std::string go_bytes = std::string(kKindsDefinitions) + kKindsValue;
   CHECK(test::hex(test::gob_encode(value)) == go_bytes);
-  Kinds back = test::gob_decode<Kinds>(test::unhex(go_bytes));
+  test::Kinds back = test::gob_decode<test::Kinds>(test::unhex(go_bytes));
   CHECK(back.f32 == 1.5F);
   CHECK(back.c128 == std::complex<double>(1, -2));
   CHECK(back.c64 == std::complex<float>(0.5F, 0));
   CHECK(back.a == std::array<std::int64_t, 3>{1, 0, -1});
   CHECK(back.b == std::vector<bool>{true, false, true});
-  CHECK(test::hex(test::gob_encode(Kinds{})) == std::string(kKindsDefinitions) + kZeroKindsValue);
+  CHECK(test::hex(test::gob_encode(test::Kinds{})) ==
+        std::string(kKindsDefinitions) + kZeroKindsValue);
 }
 
 // The same wire name as kinds, with A as [4]int, and with F32 as a float64.
@@ -597,6 +585,6 @@ TEST_CASE("codec: an array of the wrong length and a float32 out of range are re
           test::gob_decode<Wider>(test::unhex(go_bytes));
         }).find("array of 3 elements sent for [4]int") != std::string::npos);
   CHECK(test::protocol_error([&] {
-          test::gob_decode<Kinds>(test::gob_encode(Big{}));
+          test::gob_decode<test::Kinds>(test::gob_encode(Big{}));
         }).find("overflows a float32 field") != std::string::npos);
 }

@@ -39,22 +39,6 @@ Bytes definitions_of() {
   return definitions;
 }
 
-// A definition message for a struct type, written with the library's own
-// write_wire_type, so that a test can give it fields of any type id.
-Bytes struct_definition(gob::TypeId id, const std::string& name,
-                        std::vector<gob::FieldType> fields) {
-  gob::WireType type;
-  type.kind = gob::Kind::Struct;
-  type.name = name;
-  type.id = id;
-  type.fields = std::move(fields);
-  Bytes body;
-  gob::WireWriter writer(body);
-  writer.put_int(-id);
-  gob::write_wire_type(writer, type);
-  return test::frame(body);
-}
-
 // The sample's two definitions (type 65 complexData, type 66
 // map[string]int), then a value message written by hand in hex.
 Bytes sample_definitions_then(const std::string& value_hex) {
@@ -341,13 +325,13 @@ TEST_CASE("limits: a value of a type that was never defined is refused") {
   // ff 84: a value of type 66, with no definitions before it.
   CHECK(contains(decode_error(test::frame(test::unhex("ff 84 00"))), "undefined type id 66"));
   // A struct whose field N has type 70, which is never defined either.
-  Bytes stream = test::join({struct_definition(65, "complexData", {{"N", 70}}),
+  Bytes stream = test::join({test::struct_definition(65, "complexData", {{"N", 70}}),
                              test::frame(test::unhex("ff 82 01 02 00"))});
   std::string error = decode_error(stream);
   CHECK(contains(error, "field N"));
   CHECK(contains(error, "undefined type id 70"));
   // The same type in a field we would skip.
-  Bytes skipped = test::join({struct_definition(65, "complexData", {{"Unknown", 70}}),
+  Bytes skipped = test::join({test::struct_definition(65, "complexData", {{"Unknown", 70}}),
                               test::frame(test::unhex("ff 82 01 02 00"))});
   CHECK(contains(decode_error(skipped), "undefined type id 70"));
 }
@@ -372,7 +356,7 @@ TEST_CASE("limits: bytes after the value in its message are refused") {
 TEST_CASE("limits: an interface value sent for a known field is refused") {
   // complexData as a peer defines it: N is an interface (type id 8).
   Bytes stream =
-      test::join({struct_definition(65, "complexData", {{"N", gob::type_ids::kInterface}}),
+      test::join({test::struct_definition(65, "complexData", {{"N", gob::type_ids::kInterface}}),
                   // 01: field N; 00: an interface holding nil (no type name); 00: end
                   test::frame(test::unhex("ff 82 01 00 00"))});
   std::string error = decode_error(stream);
@@ -381,7 +365,7 @@ TEST_CASE("limits: an interface value sent for a known field is refused") {
 }
 
 TEST_CASE("limits: an interface value in an unknown field is skipped") {
-  Bytes definition = struct_definition(
+  Bytes definition = test::struct_definition(
       65, "complexData", {{"Extra", gob::type_ids::kInterface}, {"N", gob::type_ids::kInt}});
   // 01 Extra: 03 "int" the concrete type's name, 04 its id (2), then the
   //   value as a block: 02 bytes, 00 0e (field number 0, the int 7);

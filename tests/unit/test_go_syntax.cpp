@@ -7,9 +7,7 @@
 // prints; run that program to see Go's side.
 #include <doctest/doctest.h>
 
-#include <array>
 #include <cmath>
-#include <complex>
 #include <cstdint>
 #include <cstdio>
 #include <limits>
@@ -22,6 +20,7 @@
 
 #include "../../common/complex_data.hpp"
 #include "../../common/go_syntax.hpp"
+#include "kinds.hpp"
 #include "test_helpers.hpp"
 
 namespace {
@@ -385,24 +384,8 @@ TEST_CASE("go syntax cut: the whole is cut at 16 KiB whatever the value holds") 
 
 // ------------------------------- float32, complex, arrays, []bool --
 
-namespace {
-struct Kinds {
-  float f32 = 0;
-  std::complex<double> c128;
-  std::complex<float> c64;
-  std::array<std::int64_t, 3> a{};
-  std::vector<bool> b;
-  static constexpr std::string_view gob_name = "kinds";
-  static auto gob_fields() {
-    return std::tuple{gob::field("F32", &Kinds::f32), gob::field("C128", &Kinds::c128),
-                      gob::field("C64", &Kinds::c64), gob::field("A", &Kinds::a),
-                      gob::field("B", &Kinds::b)};
-  }
-};
-}  // namespace
-
 TEST_CASE("go syntax: float32, complex, [3]int and []bool print as Go 1.19's %#v") {
-  Kinds value;
+  test::Kinds value;
   value.f32 = 0.1F;
   value.c128 = {1, -2};
   value.c64 = {0.5F, 0};
@@ -411,6 +394,6 @@ TEST_CASE("go syntax: float32, complex, [3]int and []bool print as Go 1.19's %#v
   CHECK(go_syntax(value) ==
         "main.kinds{F32:0.1, C128:(1-2i), C64:(0.5+0i), A:[3]int{1, 0, -1}, "
         "B:[]bool{true, false, true}}");
-  CHECK(go_syntax(Kinds{}) ==
+  CHECK(go_syntax(test::Kinds{}) ==
         "main.kinds{F32:0, C128:(0+0i), C64:(0+0i), A:[3]int{0, 0, 0}, B:[]bool(nil)}");
 }

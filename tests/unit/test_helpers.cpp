@@ -178,4 +178,18 @@ std::vector<std::uint8_t> frame(std::span<const std::uint8_t> body) {
   return framed;
 }
 
+std::vector<std::uint8_t> struct_definition(gob::TypeId id, const std::string& name,
+                                            std::vector<gob::FieldType> fields) {
+  gob::WireType type;
+  type.kind = gob::Kind::Struct;
+  type.name = name;
+  type.id = id;
+  type.fields = std::move(fields);
+  std::vector<std::uint8_t> body;
+  gob::WireWriter writer(body);
+  writer.put_int(-id);
+  gob::write_wire_type(writer, type);
+  return frame(body);
+}
+
 }  // namespace test

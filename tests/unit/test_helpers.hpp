@@ -117,6 +117,12 @@ std::string without_addresses(std::string text);
 std::vector<std::vector<std::uint8_t>> split_messages(std::span<const std::uint8_t> stream);
 std::vector<std::uint8_t> frame(std::span<const std::uint8_t> body);
 
+// A definition message (framed) for a struct type, written with the
+// library's own write_wire_type, so that a test can give it any id and
+// fields of any type id.
+std::vector<std::uint8_t> struct_definition(gob::TypeId id, const std::string& name,
+                                            std::vector<gob::FieldType> fields);
+
 // Everything a fresh gob::Encoder sends for `value`.
 template <class T>
 std::vector<std::uint8_t> gob_encode(const T& value) {

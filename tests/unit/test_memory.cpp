@@ -34,13 +34,6 @@ bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
-// A gob unsigned integer, for building messages by hand.
-void put_uint(Bytes& out, std::uint64_t value) {
-  std::uint8_t bytes[gob::kMaxUintSize];
-  std::size_t size = gob::encode_uint(value, bytes);
-  out.insert(out.end(), bytes, bytes + size);
-}
-
 // One definition message for struct type 65 whose `count` fields are empty
 // fieldTypes: one byte each on the wire, a 40-byte FieldType in memory.
 Bytes struct_of_empty_fields(std::size_t count) {
@@ -54,24 +47,10 @@ Bytes struct_of_empty_fields(std::size_t count) {
       "ff82"
       "00"
       "01");
-  put_uint(body, count);
+  gob::WireWriter(body).put_uint(count);
   body.insert(body.end(), count, 0x00);
   body.push_back(0x00);  // end of structType
   body.push_back(0x00);  // end of wireType
-  return test::frame(body);
-}
-
-// One definition message of a one-field struct with the given id.
-Bytes small_struct(gob::TypeId id) {
-  gob::WireType type;
-  type.kind = gob::Kind::Struct;
-  type.name = "t";
-  type.id = id;
-  type.fields = {{"A", gob::type_ids::kInt}};
-  Bytes body;
-  gob::WireWriter writer(body);
-  writer.put_int(-id);
-  gob::write_wire_type(writer, type);
   return test::frame(body);
 }
 
@@ -159,16 +138,10 @@ TEST_CASE("memory: a definition of a million empty fields is refused before it i
 
 TEST_CASE("memory: a struct of a thousand fields, each named, is within the allowance") {
   // 1000 fields "F0".."F999" of type int: about 8 bytes each on the wire.
-  gob::WireType type;
-  type.kind = gob::Kind::Struct;
-  type.name = "wide";
-  type.id = 65;
-  for (int i = 0; i < 1000; ++i) type.fields.push_back({"F" + std::to_string(i), 2});
-  Bytes body;
-  gob::WireWriter writer(body);
-  writer.put_int(-65);
-  gob::write_wire_type(writer, type);
-  Bytes stream = test::join({test::frame(body), test::unhex("03ff8200")});  // an empty value
+  std::vector<gob::FieldType> fields;
+  for (int i = 0; i < 1000; ++i) fields.push_back({"F" + std::to_string(i), gob::type_ids::kInt});
+  Bytes stream = test::join({test::struct_definition(65, "wide", std::move(fields)),
+                             test::unhex("03ff8200")});  // an empty value
   CHECK_NOTHROW(test::gob_decode<ComplexData>(stream));
 }
 
@@ -189,7 +162,7 @@ TEST_CASE("memory: a map with the same key repeated is charged once per key it k
   Bytes value = test::unhex(
       "ff82"
       "03");
-  put_uint(value, 100'000);
+  gob::WireWriter(value).put_uint(100'000);
   for (int i = 0; i < 100'000; ++i) {
     for (std::uint8_t byte : test::unhex("016102")) value.push_back(byte);
   }
@@ -205,10 +178,10 @@ TEST_CASE("memory: no more than 1024 types on one stream") {
   gob::Decoder decoder;
   Bytes stream;
   for (gob::TypeId id = 65; id < 65 + 1024; ++id) {
-    Bytes message = small_struct(id);
+    Bytes message = test::struct_definition(id, "t", {{"A", gob::type_ids::kInt}});
     stream.insert(stream.end(), message.begin(), message.end());
   }
-  Bytes one_more = small_struct(65 + 1024);
+  Bytes one_more = test::struct_definition(65 + 1024, "t", {{"A", gob::type_ids::kInt}});
   stream.insert(stream.end(), one_more.begin(), one_more.end());
   std::string error = test::protocol_error([&] {
     ComplexData value;
