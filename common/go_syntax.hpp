@@ -10,8 +10,8 @@
 // what is printed here:
 //
 //   C++                            Go             %#v
-//   signed integers                int            23, -5
-//   unsigned integers              uint           0x17  (hex, as %#v writes a uint)
+//   std::int64_t (int32_t...)      int (int32...) 23, -5
+//   std::uint64_t (uint32_t...)    uint (uint32..) 0x17  (hex, as %#v writes a uint)
 //   bool                           bool           true
 //   double                         float64        1, 0.5, 1e+21, NaN, +Inf, -0
 //   float                          float32        0.1  (the digits a float32 needs)
@@ -21,6 +21,7 @@
 //   std::vector<std::uint8_t>      []byte         []uint8{0x61, 0x62}, []uint8(nil)
 //   std::vector<T>                 []T            []int{1, 2}, []int(nil)
 //   std::map<K, V>                 map[K]V        map[string]int{"a":1}, map[string]int(nil)
+//   std::optional<std::map<K, V>>  map[K]V        map[string]int{}, map[string]int(nil)
 //   std::unique_ptr<T>             *T             (*main.t)(0xc000010000), (*int)(nil)
 //   a struct with gob_fields()     main.T         main.complexData{N:23, S:"", ...}
 //
@@ -46,6 +47,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -134,12 +136,12 @@ void append_go_address(std::string& out, const void* address);  // 0xc000010000
 
 // ------------------------------------------------------- basic types --
 
-// Go's int: the codec sends every signed C++ integer as one.
+// Go's int and its sized kinds: the codec sends every signed C++ integer as an int.
 template <class T>
 requires std::signed_integral<T>
 struct GoSyntax<T> {
   static constexpr bool composite = false;
-  static void append_type(std::string& out) { out += "int"; }
+  static void append_type(std::string& out) { out += gob::go_integer_name<sizeof(T)>(true); }
   static void append_value(std::string& out, T value) { append_go_int(out, value); }
 };
 
@@ -147,7 +149,7 @@ struct GoSyntax<T> {
 template <class T>
 requires std::unsigned_integral<T> &&(!std::same_as<T, bool>)struct GoSyntax<T> {
   static constexpr bool composite = false;
-  static void append_type(std::string& out) { out += "uint"; }
+  static void append_type(std::string& out) { out += gob::go_integer_name<sizeof(T)>(false); }
   static void append_value(std::string& out, T value) { append_go_uint(out, value); }
 };
 
@@ -285,6 +287,22 @@ struct GoSyntax<std::map<K, V>> {
     }
     go_syntax_detail::append_cut_note(out, value.size(), shown, "entries");
     out += '}';
+  }
+};
+
+// A map that can be nil or empty (gob's std::optional<std::map>):
+// map[string]int(nil) for std::nullopt, map[string]int{} for an empty one.
+template <class K, class V>
+struct GoSyntax<std::optional<std::map<K, V>>> {
+  static constexpr bool composite = true;
+  static void append_type(std::string& out) { GoSyntax<std::map<K, V>>::append_type(out); }
+  static void append_value(std::string& out, const std::optional<std::map<K, V>>& value) {
+    if (value && value->empty()) {
+      append_type(out);
+      out += "{}";
+      return;
+    }
+    GoSyntax<std::map<K, V>>::append_value(out, value ? *value : std::map<K, V>{});
   }
 };
 

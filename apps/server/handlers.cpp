@@ -23,6 +23,13 @@ void handle_gob(net::BufferedStream& stream, const gob::Limits& limits) {
   decoder.decode(stream, data);
   LOG_VERBOSE("Outer complexData struct: \n", format_go_syntax(data));
   LOG_VERBOSE("Inner complexData struct: \n", format_go_syntax(data.c.get()));
+  // gob skips a field that the local struct lacks; a warning, not an error,
+  // shows the one a misspelt name in gob_fields() would hide.
+  for (const std::string& field : decoder.unknown_fields()) {
+    LOG("GOB: skipped field ", shown_in_log(field),
+        ": ComplexData's gob_fields() has no field of that name (gob skips it; check the "
+        "spelling)");
+  }
 }
 
 }  // namespace server

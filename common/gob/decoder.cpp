@@ -23,10 +23,60 @@ void Decoder::set_deadline(std::optional<net::MemoryBudget::Clock::time_point> d
   value_memory_.set_deadline(deadline);
 }
 
-void Decoder::allow_value_memory(std::size_t message_size) {
+void Decoder::allow_value_memory() {
   static_assert(kValueFloor == 256 * 1024 && kValueFactor == 20, "the rule below says so");
-  value_memory_.allow(kValueFloor + kValueFactor * message_size,
-                      "256 KiB, plus 20 times the bytes of its message");
+  value_memory_.allow(kValueFloor + kValueFactor * value_bytes_,
+                      "256 KiB, plus 20 times the bytes of its messages");
+}
+
+void Decoder::start_value() {
+  value_memory_.clear();
+  unknown_fields_.clear();
+}
+
+std::span<const std::uint8_t> Decoder::next_in_memory() {
+  std::span<const std::uint8_t> message = split_message(source_.rest);
+  source_.rest = source_.rest.subspan(
+      static_cast<std::size_t>(message.data() + message.size() - source_.rest.data()));
+  return message;
+}
+
+// Go's decodeTypeSequence (encoding/gob/decoder.go), for an interface value.
+// Its concrete type's definition, when it is new, ends the message the
+// value began in, and the value goes on in the next message (or the one
+// after the definitions of its parts).
+TypeId Decoder::read_type_sequence(WireReader& bytes) {
+  for (;;) {
+    if (bytes.at_end()) {
+      std::span<const std::uint8_t> message;
+      if (source_.stream != nullptr) {
+        read_message(*source_.stream, *source_.buffer);
+        message = *source_.buffer;
+      } else if (source_.buffer == nullptr && source_.rest.data() != nullptr) {
+        message = next_in_memory();
+      } else {
+        throw net::ProtocolError("gob: interface value cut short by the end of its message");
+      }
+      bytes.reset(message);
+      value_bytes_ += message.size();
+      allow_value_memory();
+    }
+    TypeId id = bytes.get_int();
+    if (id >= 0) return id;
+    define_type(id, bytes, bytes.remaining());
+    // An interface inside an interface's value: the count of that value's
+    // rest follows its definition in the same message; Go skips it too.
+    if (!bytes.at_end()) bytes.get_uint();
+  }
+}
+
+void Decoder::note_unknown_field(std::string_view struct_name, std::string_view field) {
+  if (!report_unknown_fields_ || unknown_fields_.size() == kMaxUnknownFields) return;
+  std::string name = std::string(struct_name) + "." + std::string(field);
+  for (const std::string& known : unknown_fields_) {
+    if (known == name) return;
+  }
+  unknown_fields_.push_back(std::move(name));
 }
 
 void Decoder::allow_definition_memory() {
@@ -111,7 +161,6 @@ void Decoder::define_type(TypeId negated_id, WireReader& reader, std::size_t mes
   }
   allow_definition_memory();
   types_.define(id, reader, definition_memory_);
-  expect_end(reader);
 }
 
 void Decoder::expect_singleton_marker(WireReader& reader) {

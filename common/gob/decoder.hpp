@@ -19,6 +19,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "../buffered_stream.hpp"
@@ -53,7 +55,7 @@ inline constexpr std::size_t kDefinitionFloor = 256 * 1024;
 // stream, about 2 KiB decoded), so that it is always served.
 inline constexpr std::size_t kFreeBytes = 4 * 1024;
 
-class Decoder {
+class Decoder final : private TypeSequence {
  public:
   explicit Decoder(Limits limits = {});
   Decoder(const Decoder&) = delete;
@@ -63,27 +65,39 @@ class Decoder {
   template <class T>
   void decode(net::BufferedStream& in, T& out) {
     set_deadline(in.deadline());
-    value_memory_.clear();
+    start_value();
     std::vector<std::uint8_t> message;
+    source_ = Source{&in, &message, {}};
     do {
       read_message(in, message);
     } while (!decode_message(message, out));
     release_message(message);
+    source_ = {};
   }
 
   // Decodes the messages at the front of `bytes` (an in-memory stream) until
   // a value arrives; returns how many bytes that took.
   template <class T>
   std::size_t decode(std::span<const std::uint8_t> bytes, T& out) {
-    value_memory_.clear();
-    std::size_t used = 0;
+    start_value();
+    source_ = Source{nullptr, nullptr, bytes};
     std::span<const std::uint8_t> message;
     do {
-      message = split_message(bytes.subspan(used));
-      used = static_cast<std::size_t>(message.data() + message.size() - bytes.data());
+      message = next_in_memory();
     } while (!decode_message(message, out));
+    std::size_t used = bytes.size() - source_.rest.size();
+    source_ = {};
     return used;
   }
+
+  // Whether decode() notes the fields of the sender's structs that ours
+  // lack (gob skips them: a misspelt name in gob_fields() is skipped too).
+  // On unless turned off.
+  void report_unknown_fields(bool report) { report_unknown_fields_ = report; }
+  // Those of the last value decoded, as "complexData.Extra", each once; at
+  // most kMaxUnknownFields of them.
+  static constexpr std::size_t kMaxUnknownFields = 16;
+  const std::vector<std::string>& unknown_fields() const { return unknown_fields_; }
 
   // One message, length prefix removed. Returns false for a type
   // definition (recorded), true for a value (decoded into `out`).
@@ -93,10 +107,12 @@ class Decoder {
     TypeId id = reader.get_int();
     if (id < 0) {
       define_type(id, reader, message.size());
+      expect_end(reader);
       return false;
     }
-    allow_value_memory(message.size());
-    ValueDecoder values(reader, types_, limits_.max_depth, value_memory_);
+    value_bytes_ = message.size();
+    allow_value_memory();
+    ValueDecoder values(reader, types_, limits_.max_depth, value_memory_, this);
     try {
       // A value that is not a struct was sent as a one-field struct: the
       // field number 0 comes first.
@@ -111,12 +127,24 @@ class Decoder {
   }
 
  private:
+  // Where the messages of the value being decoded come from: a stream (and
+  // the buffer its messages are read into), or bytes in memory.
+  struct Source {
+    net::BufferedStream* stream = nullptr;
+    std::vector<std::uint8_t>* buffer = nullptr;
+    std::span<const std::uint8_t> rest;
+  };
+
+  TypeId read_type_sequence(WireReader& bytes) override;
+  void note_unknown_field(std::string_view struct_name, std::string_view field) override;
+  void start_value();
+  std::span<const std::uint8_t> next_in_memory();
   void set_deadline(std::optional<net::MemoryBudget::Clock::time_point> deadline);
   void read_message(net::BufferedStream& in, std::vector<std::uint8_t>& message);
   static void grow_message(std::vector<std::uint8_t>& message, std::size_t size,
                            std::size_t wanted);
   void release_message(std::vector<std::uint8_t>& message);
-  void allow_value_memory(std::size_t message_size);
+  void allow_value_memory();
   void allow_definition_memory();
   std::span<const std::uint8_t> split_message(std::span<const std::uint8_t> bytes);
   void check_message_size(std::uint64_t size) const;
@@ -135,6 +163,10 @@ class Decoder {
   MemoryAccount value_memory_;       // what the last value decoded holds
   TypeTable types_;
   std::size_t definition_bytes_ = 0;
+  std::size_t value_bytes_ = 0;  // the bytes of the messages of the value being decoded
+  Source source_;
+  bool report_unknown_fields_ = true;
+  std::vector<std::string> unknown_fields_;
 };
 
 }  // namespace gob

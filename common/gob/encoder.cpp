@@ -10,16 +10,12 @@ TypeRegistry& Encoder::own_registry() {
   return own_registry_;
 }
 
-void Encoder::append_definitions(const TypeRegistry& registry, std::size_t first,
+void Encoder::append_definitions(const TypeRegistry& registry, TypeId root,
                                  std::vector<std::uint8_t>& out) {
-  const std::vector<WireType>& definitions = registry.definitions();
-  for (std::size_t i = first; i < definitions.size(); ++i) {
-    std::size_t body = begin_message(out);
-    WireWriter writer(out);
-    writer.put_int(-definitions[i].id);  // negative: this message defines a type
-    write_wire_type(writer, definitions[i]);
-    end_message(out, body);
-  }
+  Messages messages(nullptr, out);  // definitions hold no interface value
+  WireWriter writer(out, &messages);
+  send_new_types(registry, type_ids::kFirstAssignedByEncoder, root, writer, messages);
+  out.pop_back();  // the length byte kept for a next message, which none fills
 }
 
 // The length prefix comes before the body but is known only after it. One

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "../buffered_stream.hpp"
@@ -22,15 +23,16 @@ class Encoder {
   // Appends the messages for `value` to `out`.
   template <class T>
   void encode(const T& value, std::vector<std::uint8_t>& out) {
-    TypeId id = send_types<T>(out);
-    std::size_t body = begin_message(out);
-    WireWriter writer(out);
-    writer.put_int(id);
+    std::optional<TypeId> id = send_kept_types<T>(out);
+    Messages messages(this, out);
+    WireWriter writer(out, &messages);
+    if (!id) id = send_types<T>(writer, messages);
+    writer.put_int(*id);
     // A top-level value that is not a struct travels as if it were the only
     // field of a struct: a 0 (its field number) precedes it.
     if constexpr (!kTravelsAsStruct<T>) writer.put_uint(0);
     Codec<T>::encode(writer, value);
-    end_message(out, body);
+    messages.close(writer);
   }
 
   // Writes the messages for `value` to `stream`; call stream.flush() after.
@@ -42,6 +44,24 @@ class Encoder {
   }
 
  private:
+  // The messages of one encode() call, appended to one vector: a message's
+  // length prefix is filled in when it ends.
+  class Messages final : public MessageStream {
+   public:
+    Messages(Encoder* encoder, std::vector<std::uint8_t>& out)
+        : encoder_(encoder), body_(begin_message(out)) {}
+    TypeRegistry& registry() override { return encoder_->own_registry(); }
+    void end_message(WireWriter& out) override {
+      close(out);
+      body_ = begin_message(out.buffer());
+    }
+    void close(WireWriter& out) { Encoder::end_message(out.buffer(), body_); }
+
+   private:
+    Encoder* encoder_;
+    std::size_t body_;
+  };
+
   // What a fresh encoder sends first for a value of type T: the same bytes
   // every time, so they are worked out once per type and kept.
   struct FirstDefinitions {
@@ -54,34 +74,39 @@ class Encoder {
   static const FirstDefinitions& first_definitions() {
     static const FirstDefinitions cached = [] {
       FirstDefinitions first;
-      first.id = Codec<T>::define(first.registry);
-      append_definitions(first.registry, 0, first.bytes);
+      first.id = Codec<T>::define(first.registry, top_level_name<T>());
+      append_definitions(first.registry, first.id, first.bytes);
       return first;
     }();
     return cached;
   }
 
-  // Appends the definitions `value` needs that were not sent yet; returns
-  // the id of T.
+  // A fresh encoder (the tutorial's case, one per GOB command) appends the
+  // kept definitions and shares their registry instead of building both
+  // anew; returns the id of T then, nothing otherwise.
   template <class T>
-  TypeId send_types(std::vector<std::uint8_t>& out) {
-    if (shared_registry_ == nullptr && own_registry_.definitions().empty()) {
-      // A fresh encoder (the tutorial's case, one per GOB command): use the
-      // kept bytes and share their registry instead of building both anew.
-      const FirstDefinitions& first = first_definitions<T>();
-      out.insert(out.end(), first.bytes.begin(), first.bytes.end());
-      shared_registry_ = &first.registry;
-      return first.id;
-    }
+  std::optional<TypeId> send_kept_types(std::vector<std::uint8_t>& out) {
+    if (shared_registry_ != nullptr || !own_registry_.definitions().empty()) return std::nullopt;
+    const FirstDefinitions& first = first_definitions<T>();
+    out.insert(out.end(), first.bytes.begin(), first.bytes.end());
+    shared_registry_ = &first.registry;
+    return first.id;
+  }
+
+  // Sends the definitions a value of T needs that were not sent yet;
+  // returns the id of T.
+  template <class T>
+  TypeId send_types(WireWriter& out, MessageStream& messages) {
     TypeRegistry& registry = own_registry();
-    std::size_t already_sent = registry.definitions().size();
-    TypeId id = Codec<T>::define(registry);
-    append_definitions(registry, already_sent, out);
+    TypeId first_new = registry.next_id();
+    TypeId id = Codec<T>::define(registry, top_level_name<T>());
+    send_new_types(registry, first_new, id, out, messages);
     return id;
   }
 
   TypeRegistry& own_registry();
-  static void append_definitions(const TypeRegistry& registry, std::size_t first,
+  // All the definitions in `registry`, from `root` on, as messages.
+  static void append_definitions(const TypeRegistry& registry, TypeId root,
                                  std::vector<std::uint8_t>& out);
   static std::size_t begin_message(std::vector<std::uint8_t>& out);
   static void end_message(std::vector<std::uint8_t>& out, std::size_t body);

@@ -41,6 +41,14 @@ TypeId TypeRegistry::reserve(std::type_index type) {
   return id;
 }
 
+TypeId TypeRegistry::next_id() const {
+  return type_ids::kFirstAssignedByEncoder + static_cast<TypeId>(definitions_.size());
+}
+
+const WireType& TypeRegistry::definition(TypeId id) const {
+  return definitions_[static_cast<std::size_t>(id - type_ids::kFirstAssignedByEncoder)];
+}
+
 void TypeRegistry::define(TypeId id, WireType description) {
   description.id = id;
   definitions_[static_cast<std::size_t>(id - type_ids::kFirstAssignedByEncoder)] =
@@ -129,6 +137,23 @@ void write_wire_type(WireWriter& out, const WireType& type) {
   }
   body.end();
   wire_type.end();
+}
+
+void send_new_types(const TypeRegistry& registry, TypeId first_new, TypeId root, WireWriter& out,
+                    MessageStream& stream) {
+  std::vector<bool> sent(static_cast<std::size_t>(registry.next_id() - first_new), false);
+  auto send = [&](auto& self, TypeId id) -> void {
+    if (id < first_new || sent[static_cast<std::size_t>(id - first_new)]) return;  // basic, or sent
+    sent[static_cast<std::size_t>(id - first_new)] = true;
+    const WireType& type = registry.definition(id);
+    out.put_int(-id);  // negative: this message defines a type
+    write_wire_type(out, type);
+    stream.end_message(out);
+    for (const FieldType& field : type.fields) self(self, field.id);
+    if (type.key != 0) self(self, type.key);
+    if (type.element != 0) self(self, type.element);
+  };
+  send(send, root);
 }
 
 // -------------------------------------------------------- receiving side --

@@ -87,6 +87,9 @@ class TypeRegistry {
   TypeId reserve(std::type_index type);
   void define(TypeId id, WireType description);
   const std::vector<WireType>& definitions() const { return definitions_; }
+  // The id the next reserve() hands out.
+  TypeId next_id() const;
+  const WireType& definition(TypeId id) const;
 
  private:
   std::unordered_map<std::type_index, TypeId> ids_;
@@ -95,6 +98,29 @@ class TypeRegistry {
 
 // Appends the encoding of `type` as gob's wireType struct.
 void write_wire_type(WireWriter& out, const WireType& type);
+
+// Where an encoder's bytes go, as far as a value inside them needs to know:
+// an interface value (interface.hpp) sends its concrete type's definition
+// in the middle of the value that holds it, as Go does, and so must end the
+// message there and go on in a new one.
+class MessageStream {
+ public:
+  virtual ~MessageStream() = default;
+  // The types sent on this stream so far.
+  virtual TypeRegistry& registry() = 0;
+  // Ends the message whose bytes `out` is writing, at this point; what `out`
+  // writes next starts the next message.
+  virtual void end_message(WireWriter& out) = 0;
+};
+
+// Sends the definitions of `root` and of its parts that are not sent yet
+// (those with ids from `first_new` on), each as "-id, wireType" followed by
+// stream.end_message(out): the first in the message `out` is writing, the
+// others in messages of their own. In Go's order (sendActualType in
+// encoding/gob/encoder.go): a type, then its parts' types, depth first,
+// which is not the order of their ids.
+void send_new_types(const TypeRegistry& registry, TypeId first_new, TypeId root, WireWriter& out,
+                    MessageStream& stream);
 
 // -------------------------------------------------------- receiving side --
 

@@ -22,14 +22,13 @@ void ValueDecoder::mismatch(TypeId id, std::string_view local_type) const {
   }
   if (type != nullptr && type->kind != Kind::Struct && type->kind != Kind::Array &&
       type->kind != Kind::Slice && type->kind != Kind::Map) {
-    throw net::ProtocolError("gob: cannot decode " + describe_type_id(id, type) +
-                             " (GobEncoder, BinaryMarshaler and TextMarshaler types "
-                             "are not supported) into " +
-                             std::string(local_type));
+    throw net::ProtocolError("gob: type mismatch: sent " + describe_type_id(id, type) +
+                             ", local type is " + std::string(local_type) +
+                             " (a self-encoding type, gob::SelfEncoding, receives a GobEncoder)");
   }
   if (id == type_ids::kInterface) {
-    throw net::ProtocolError("gob: interface values are not supported (local type " +
-                             std::string(local_type) + ")");
+    throw net::ProtocolError("gob: type mismatch: sent an interface value, local type is " +
+                             std::string(local_type) + " (gob::Interface holds one)");
   }
   throw net::ProtocolError("gob: type mismatch: sent " + describe_type_id(id, type) +
                            ", local type is " + std::string(local_type));
@@ -59,7 +58,23 @@ std::string ValueDecoder::path() const {
   return text;
 }
 
+TypeId ValueDecoder::read_interface_type() {
+  if (sequence_ == nullptr) {
+    // Only a Decoder reads whole streams; a ValueDecoder of its own reads
+    // one message, in which no definition can follow.
+    TypeId id = bytes_.get_int();
+    if (id < 0) throw net::ProtocolError("gob: type definition inside a single message");
+    return id;
+  }
+  return sequence_->read_type_sequence(bytes_);
+}
+
 // ------------------------------------------------------------- skipping --
+
+void ValueDecoder::skip_unknown_field(std::string_view local_struct, const FieldType& sent) {
+  if (sequence_ != nullptr) sequence_->note_unknown_field(local_struct, sent.name);
+  skip(sent.id);
+}
 
 void ValueDecoder::skip(TypeId id) {
   switch (id) {
@@ -123,13 +138,14 @@ void ValueDecoder::skip_composite(const WireType& type) {
 }
 
 // An interface value: the concrete type's registered name (empty for nil),
-// then its type id and the value as a length-prefixed block, which is what
-// makes it skippable without knowing the type.
+// then its type id (after its definition, the first time) and the value as
+// a length-prefixed block, which is what makes it skippable without knowing
+// the type. The definition is recorded all the same: later values use it.
 void ValueDecoder::skip_interface() {
   std::size_t name_size = bytes_.get_count(1);
   bytes_.skip(name_size);
   if (name_size == 0) return;
-  bytes_.get_int();
+  read_interface_type();
   bytes_.skip(bytes_.get_count(1));
 }
 

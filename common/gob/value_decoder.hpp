@@ -17,11 +17,26 @@
 
 namespace gob {
 
+// What an interface value needs of the stream it arrives on: Go sends the
+// definition of its concrete type in the middle of the value that first
+// holds one, and goes on with the value in the next message. The Decoder
+// provides it.
+class TypeSequence {
+ public:
+  virtual ~TypeSequence() = default;
+  // Reads type ids from `bytes`, recording the definitions among them and
+  // moving `bytes` on to the next message where one ends, until the id of a
+  // value: returns that (decodeTypeSequence in encoding/gob/decoder.go).
+  virtual TypeId read_type_sequence(WireReader& bytes) = 0;
+  // A field the sender's struct `struct_name` has and ours does not.
+  virtual void note_unknown_field(std::string_view struct_name, std::string_view field) = 0;
+};
+
 class ValueDecoder {
  public:
   ValueDecoder(WireReader& bytes, const TypeTable& types, std::size_t max_depth,
-               MemoryAccount& memory)
-      : bytes_(bytes), types_(types), max_depth_(max_depth), memory_(memory) {}
+               MemoryAccount& memory, TypeSequence* sequence = nullptr)
+      : bytes_(bytes), types_(types), max_depth_(max_depth), memory_(memory), sequence_(sequence) {}
 
   WireReader& bytes() { return bytes_; }
 
@@ -49,6 +64,11 @@ class ValueDecoder {
 
   // Reads past one value of type `id` without keeping it.
   void skip(TypeId id);
+  // Skips a field of the sender's struct that ours (`local_struct`) lacks,
+  // as gob's rule is, and tells the stream (Decoder::unknown_fields).
+  void skip_unknown_field(std::string_view local_struct, const FieldType& sent);
+  // An interface value's concrete type id (TypeSequence).
+  TypeId read_interface_type();
 
  private:
   [[noreturn]] void mismatch(TypeId id, std::string_view local_type) const;
@@ -59,6 +79,7 @@ class ValueDecoder {
   const TypeTable& types_;
   std::size_t max_depth_;
   MemoryAccount& memory_;
+  TypeSequence* sequence_;
   std::size_t depth_ = 0;
   std::vector<std::string_view> path_;
 };

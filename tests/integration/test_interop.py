@@ -140,6 +140,12 @@ class FixturesToCppServerTest(unittest.TestCase):
         log = self.server.wait_for_log("Inner complexData struct", count=2)
         harness.assert_samples_logged(log, 2)
         self.assertNotIn("Closing connection", log)
+        # extended.gob's extra fields are skipped with a warning each; the
+        # sample's five are all known.
+        self.assertIn("GOB: skipped field complexData.F: ComplexData's gob_fields() has no field",
+                      log)
+        self.assertIn("GOB: skipped field complexData.Iface:", log)
+        self.assertEqual(log.count("GOB: skipped field"), 12, log)  # F to Ptrs
 
     def test_every_fixture_go_decodes_logs_what_go_prints(self):
         fixtures = ("sample.gob", "extended.gob", "zero.gob", "sparse.gob", "deep500.gob")

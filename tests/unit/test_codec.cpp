@@ -9,6 +9,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -278,14 +279,17 @@ TEST_CASE("tutorial's exact sample: an Encoder defines a new type once, with the
 }
 
 TEST_CASE("codec: Go's names for C++ types") {
-  CHECK(gob::Codec<std::int32_t>::go_name() == "int");
-  CHECK(gob::Codec<std::uint8_t>::go_name() == "uint");
+  CHECK(gob::Codec<std::int64_t>::go_name() == "int");
+  CHECK(gob::Codec<std::int32_t>::go_name() == "int32");
+  CHECK(gob::Codec<std::uint8_t>::go_name() == "uint8");
   CHECK(gob::Codec<double>::go_name() == "float64");
   CHECK(gob::Codec<std::vector<std::uint8_t>>::go_name() == "[]uint8");
   CHECK(gob::Codec<std::vector<std::string>>::go_name() == "[]string");
   CHECK(gob::Codec<std::map<std::int64_t, std::vector<std::uint8_t>>>::go_name() ==
         "map[int][]uint8");
-  CHECK(gob::Codec<std::unique_ptr<ComplexData>>::go_name() == "complexData");
+  CHECK(gob::Codec<std::unique_ptr<ComplexData>>::go_name() == "*main.complexData");
+  CHECK(gob::Codec<std::map<std::string, std::unique_ptr<ComplexData>>>::go_name() ==
+        "map[string]*main.complexData");
 }
 
 // ------------------------------------------------------- round trips --
@@ -587,4 +591,154 @@ TEST_CASE("codec: an array of the wrong length and a float32 out of range are re
   CHECK(test::protocol_error([&] {
           test::gob_decode<test::Kinds>(test::gob_encode(Big{}));
         }).find("overflows a float32 field") != std::string::npos);
+}
+
+// ------------------------------------------------- Go's names and order --
+
+namespace {
+
+struct GoPoint {
+  std::int64_t x = 0, y = 0;
+  static constexpr std::string_view gob_name = "point";
+  static auto gob_fields() {
+    return std::tuple{gob::field("X", &GoPoint::x), gob::field("Y", &GoPoint::y)};
+  }
+};
+struct Node {
+  std::string name;
+  std::unique_ptr<Node> next;
+  static constexpr std::string_view gob_name = "node";
+  static auto gob_fields() {
+    return std::tuple{gob::field("Name", &Node::name), gob::field("Next", &Node::next)};
+  }
+};
+// Go's someTypes: every definition name and id here is Go's choice by
+// context (a field's type is named by its String(), an array's element has
+// no name), and the definitions come in Go's order, not their ids'.
+struct SomeTypes {
+  float f32 = 0;
+  std::array<std::int64_t, 3> a{};
+  std::array<std::array<double, 2>, 2> grid{};
+  std::vector<std::int8_t> small;
+  std::unique_ptr<std::int64_t> pzero;
+  std::unique_ptr<std::unique_ptr<std::int64_t>> pp;
+  std::unique_ptr<GoPoint> ps;
+  std::unique_ptr<std::map<std::string, std::int64_t>> pm;
+  std::optional<std::map<std::string, std::int64_t>> empty, nil;
+  std::vector<std::unique_ptr<GoPoint>> ptrs;
+  std::map<std::string, std::unique_ptr<GoPoint>> by_key;
+  std::unique_ptr<Node> list;
+  static constexpr std::string_view gob_name = "someTypes";
+  static auto gob_fields() {
+    return std::tuple{
+        gob::field("F32", &SomeTypes::f32),     gob::field("A", &SomeTypes::a),
+        gob::field("Grid", &SomeTypes::grid),   gob::field("Small", &SomeTypes::small),
+        gob::field("PZero", &SomeTypes::pzero), gob::field("PP", &SomeTypes::pp),
+        gob::field("PS", &SomeTypes::ps),       gob::field("PM", &SomeTypes::pm),
+        gob::field("Empty", &SomeTypes::empty), gob::field("Nil", &SomeTypes::nil),
+        gob::field("Ptrs", &SomeTypes::ptrs),   gob::field("ByKey", &SomeTypes::by_key),
+        gob::field("List", &SomeTypes::list)};
+  }
+};
+
+// Written by Go 1.19's encoding/gob for
+//   five, zero := 5, 0; p5 := &five
+//   someTypes{F32: 1.5, A: [3]int{1, -2, 3}, Grid: [2][2]float64{{1, 2}, {3, 4.5}},
+//     Small: []int8{-128, 127}, PZero: &zero, PP: &p5, PS: &point{3, 4},
+//     PM: &map[string]int{}, Empty: map[string]int{}, Ptrs: []*point{{1, 1}, {2, 2}},
+//     ByKey: map[string]*point{"a": {9, 9}}, List: &node{"a", &node{"b", nil}}}
+const char* kSomeTypes =
+    "ff 8f ff 81 03 01 01 09 73 6f 6d 65 54 79 70 65 73 01 ff 82 00 01 0d 01 03 46 33 32 01 08 00 "
+    "01 "
+    "01 41 01 ff 84 00 01 04 47 72 69 64 01 ff 88 00 01 05 53 6d 61 6c 6c 01 ff 8a 00 01 05 50 5a "
+    "65 "
+    "72 6f 01 04 00 01 02 50 50 01 04 00 01 02 50 53 01 ff 8c 00 01 02 50 4d 01 ff 8e 00 01 05 45 "
+    "6d "
+    "70 74 79 01 ff 8e 00 01 03 4e 69 6c 01 ff 8e 00 01 04 50 74 72 73 01 ff 90 00 01 05 42 79 4b "
+    "65 "
+    "79 01 ff 92 00 01 04 4c 69 73 74 01 ff 94 00 00 00 16 ff 83 01 01 01 06 5b 33 5d 69 6e 74 01 "
+    "ff "
+    "84 00 01 04 01 06 00 00 1e ff 87 01 01 01 0d 5b 32 5d 5b 32 5d 66 6c 6f 61 74 36 34 01 ff 88 "
+    "00 "
+    "01 ff 86 01 04 00 00 0e ff 85 01 01 02 ff 86 00 01 08 01 04 00 00 14 ff 89 02 01 01 06 5b 5d "
+    "69 "
+    "6e 74 38 01 ff 8a 00 01 04 00 00 1f ff 8b 03 01 01 05 70 6f 69 6e 74 01 ff 8c 00 01 02 01 01 "
+    "58 "
+    "01 04 00 01 01 59 01 04 00 00 00 1e ff 8d 04 01 01 0e 6d 61 70 5b 73 74 72 69 6e 67 5d 69 6e "
+    "74 "
+    "01 ff 8e 00 01 0c 01 04 00 00 1c ff 8f 02 01 01 0d 5b 5d 2a 6d 61 69 6e 2e 70 6f 69 6e 74 01 "
+    "ff "
+    "90 00 01 ff 8c 00 00 27 ff 91 04 01 01 16 6d 61 70 5b 73 74 72 69 6e 67 5d 2a 6d 61 69 6e 2e "
+    "70 "
+    "6f 69 6e 74 01 ff 92 00 01 0c 01 ff 8c 00 00 25 ff 93 03 01 01 04 6e 6f 64 65 01 ff 94 00 01 "
+    "02 "
+    "01 04 4e 61 6d 65 01 0c 00 01 04 4e 65 78 74 01 ff 94 00 00 00 4b ff 82 01 fe f8 3f 01 03 02 "
+    "03 "
+    "06 01 02 02 fe f0 3f 40 02 fe 08 40 fe 12 40 01 02 ff ff ff fe 02 0a 01 01 06 01 08 00 01 00 "
+    "01 "
+    "00 02 02 01 02 01 02 00 01 04 01 04 00 01 01 01 61 01 12 01 12 00 01 01 01 61 01 01 01 62 00 "
+    "00 "
+    "00";
+
+SomeTypes make_some_types() {
+  SomeTypes value;
+  value.f32 = 1.5F;
+  value.a = {1, -2, 3};
+  value.grid = {{{1, 2}, {3, 4.5}}};
+  value.small = {-128, 127};
+  value.pzero = std::make_unique<std::int64_t>(0);
+  value.pp = std::make_unique<std::unique_ptr<std::int64_t>>(std::make_unique<std::int64_t>(5));
+  value.ps = std::make_unique<GoPoint>(GoPoint{3, 4});
+  value.pm = std::make_unique<std::map<std::string, std::int64_t>>();
+  value.empty.emplace();
+  value.ptrs = gob::pointers(GoPoint{1, 1}, GoPoint{2, 2});
+  value.by_key = gob::pointer_map<std::string, GoPoint>({{"a", {9, 9}}});
+  value.list = std::make_unique<Node>(Node{"a", std::make_unique<Node>(Node{"b", nullptr})});
+  return value;
+}
+
+}  // namespace
+
+TEST_CASE("codec: names, ids and order of definitions are Go's, byte for byte") {
+  CHECK(test::hex(test::gob_encode(make_some_types())) == kSomeTypes);
+}
+
+TEST_CASE("codec: Go's someTypes decodes with pointers to zero left nil and empty maps kept") {
+  SomeTypes back = test::gob_decode<SomeTypes>(test::unhex(kSomeTypes));
+  CHECK(back.pzero == nullptr);  // Go left the pointer to 0 out
+  REQUIRE(back.pp != nullptr);
+  CHECK(**back.pp == 5);
+  CHECK(back.grid[1][1] == 4.5);
+  CHECK(back.small == std::vector<std::int8_t>{-128, 127});
+  REQUIRE(back.pm != nullptr);
+  CHECK(back.pm->empty());
+  CHECK(back.empty.has_value());  // sent, though empty
+  CHECK(!back.nil.has_value());   // nil: left out
+  REQUIRE(back.ptrs.size() == 2);
+  CHECK(back.ptrs[1]->y == 2);
+  CHECK(back.by_key.at("a")->x == 9);
+  REQUIRE(back.list->next != nullptr);
+  CHECK(back.list->next->name == "b");
+}
+
+namespace {
+// complexData with S misspelt, and without M, P, C.
+struct Misspelt {
+  std::int64_t n = 0;
+  std::string s;
+  static constexpr std::string_view gob_name = "complexData";
+  static auto gob_fields() {
+    return std::tuple{gob::field("N", &Misspelt::n), gob::field("Str", &Misspelt::s)};
+  }
+};
+}  // namespace
+
+TEST_CASE("codec: a misspelt field name is skipped and reported, not refused") {
+  gob::Decoder decoder;
+  decoder.report_unknown_fields(true);
+  Misspelt value;
+  decoder.decode(std::span<const std::uint8_t>(test::gob_encode(make_tutorial_sample())), value);
+  CHECK(value.n == 23);
+  CHECK(decoder.unknown_fields() == std::vector<std::string>{"complexData.S", "complexData.M",
+                                                             "complexData.P", "complexData.C"});
 }

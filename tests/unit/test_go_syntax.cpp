@@ -13,6 +13,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -53,7 +54,7 @@ struct Everything {
   std::vector<std::string> strings;                        // Strings []string
   std::vector<std::string> no_strings;                     // NoStrings []string
   std::vector<std::int64_t> ints;                          // Ints []int
-  std::vector<std::uint32_t> uints;                        // Uints []uint
+  std::vector<std::uint32_t> uints;                        // Uints []uint32
   std::vector<std::vector<std::int64_t>> nested;           // Nested [][]int
   std::map<std::string, std::int64_t> counts;              // Counts map[string]int
   std::map<std::string, std::int64_t> no_counts;           // NoCounts map[string]int
@@ -160,7 +161,7 @@ constexpr std::string_view kEverythingFields =
     "Float:0.5, Floats:[]float64{1, 0.5, 1e+21, 1e+20, 1.23456789e+08, 0.0001, 1e-05, NaN, "
     "+Inf, -Inf, -0, 0}, Text:\"tab\\there \\\"quoted\\\" \xc3\xa9 \\xff\", "
     "Bytes:[]uint8{0x61, 0x0, 0xff, 0x10}, NoBytes:[]uint8(nil), Strings:[]string{\"a\", "
-    "\"b\"}, NoStrings:[]string(nil), Ints:[]int{1, -2}, Uints:[]uint{0x0, 0x10}, "
+    "\"b\"}, NoStrings:[]string(nil), Ints:[]int{1, -2}, Uints:[]uint32{0x0, 0x10}, "
     "Nested:[][]int{[]int{1}, []int(nil)}, Counts:map[string]int{\"one\":1, \"three\":3, "
     "\"two\":2}, NoCounts:map[string]int(nil), Names:map[int]string{-1:\"minus one\", "
     "2:\"two\", 10:\"ten\"}, Lists:map[string][]int{\"a\":[]int{1}, \"b\":[]int(nil)}, "
@@ -199,7 +200,7 @@ TEST_CASE("Go 1.19 %#v: the zero value prints every field, nil slices, maps and 
   CHECK(go_syntax(Everything{}) ==
         "main.everything{Int:0, Small:0, Uint:0x0, Byte:0x0, Yes:false, No:false, Float:0, "
         "Floats:[]float64(nil), Text:\"\", Bytes:[]uint8(nil), NoBytes:[]uint8(nil), "
-        "Strings:[]string(nil), NoStrings:[]string(nil), Ints:[]int(nil), Uints:[]uint(nil), "
+        "Strings:[]string(nil), NoStrings:[]string(nil), Ints:[]int(nil), Uints:[]uint32(nil), "
         "Nested:[][]int(nil), Counts:map[string]int(nil), NoCounts:map[string]int(nil), "
         "Names:map[int]string(nil), Lists:map[string][]int(nil), "
         "Blobs:map[string][]uint8(nil), Flags:map[uint]bool(nil), Inner:main.inner{A:0, "
@@ -396,4 +397,15 @@ TEST_CASE("go syntax: float32, complex, [3]int and []bool print as Go 1.19's %#v
         "B:[]bool{true, false, true}}");
   CHECK(go_syntax(test::Kinds{}) ==
         "main.kinds{F32:0, C128:(0+0i), C64:(0+0i), A:[3]int{0, 0, 0}, B:[]bool(nil)}");
+}
+
+TEST_CASE("go syntax: a nil-able map prints nil and empty apart, and integer sizes by name") {
+  std::optional<std::map<std::string, std::int64_t>> map;
+  CHECK(go_syntax(map) == "map[string]int(nil)");
+  map.emplace();
+  CHECK(go_syntax(map) == "map[string]int{}");
+  (*map)["a"] = 1;
+  CHECK(go_syntax(map) == "map[string]int{\"a\":1}");
+  CHECK(go_syntax(std::vector<std::int8_t>{-1}) == "[]int8{-1}");
+  CHECK(go_syntax(std::vector<std::uint16_t>{1}) == "[]uint16{0x1}");
 }
