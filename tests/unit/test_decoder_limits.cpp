@@ -415,3 +415,23 @@ TEST_CASE("limits: flipping any byte of a fixture never crashes the decoder") {
     CHECK(decoded > 0);  // ...and some (inside strings, say) are harmless
   }
 }
+
+TEST_CASE("limits: an interface holding a struct, defined in mid-value, is skipped, both times") {
+  // Written by Go 1.19 for complexData{N: 23, Shape: circle{2.5}, Also:
+  // circle{1}, S: "after"}, with Shape and Also interface{} fields and
+  // circle registered. The first circle's definition ends the value's first
+  // message; the value goes on in the next.
+  Bytes stream = test::unhex(
+      "38 ff 81 03 01 01 0b 63 6f 6d 70 6c 65 78 44 61 74 61 01 ff 82 00 01 04 01 01 4e 01 04 00 "
+      "01 05 53 68 61 70 65 01 10 00 01 04 41 6c 73 6f 01 10 00 01 01 53 01 0c 00 00 00 2b ff 82 "
+      "01 2e 01 0b 6d 61 69 6e 2e 63 69 72 63 6c 65 ff 83 03 01 01 06 63 69 72 63 6c 65 01 ff 84 "
+      "00 01 01 01 01 52 01 08 00 00 00 25 ff 84 05 01 fe 04 40 00 01 0b 6d 61 69 6e 2e 63 69 72 "
+      "63 6c 65 ff 84 05 01 fe f0 3f 00 01 05 61 66 74 65 72 00");
+  gob::Decoder decoder;
+  ComplexData value;
+  CHECK(decoder.decode(std::span<const std::uint8_t>(stream), value) == stream.size());
+  CHECK(value.n == 23);
+  CHECK(value.s == "after");  // the field after both interfaces
+  CHECK(decoder.unknown_fields() ==
+        std::vector<std::string>{"complexData.Shape", "complexData.Also"});
+}
