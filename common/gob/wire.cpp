@@ -37,11 +37,7 @@ std::size_t encode_uint(std::uint64_t value, std::uint8_t* bytes) {
   return 1 + size;
 }
 
-void WireWriter::put_uint(std::uint64_t value) {
-  if (value < 128) {  // the common case, kept short
-    out_.push_back(static_cast<std::uint8_t>(value));
-    return;
-  }
+void WireWriter::put_long_uint(std::uint64_t value) {
   std::uint8_t bytes[kMaxUintSize];
   out_.insert(out_.end(), bytes, bytes + encode_uint(value, bytes));
 }
@@ -86,7 +82,7 @@ std::uint8_t WireReader::next_byte() {
   return bytes_[position_++];
 }
 
-std::uint64_t WireReader::get_uint() {
+std::uint64_t WireReader::get_long_uint() {
   std::uint8_t first = next_byte();
   std::size_t size = following_uint_bytes(first);
   if (size == 0) return first;
@@ -96,13 +92,6 @@ std::uint64_t WireReader::get_uint() {
   std::uint64_t value = 0;
   for (std::size_t i = 0; i < size; ++i) value = (value << 8) | bytes_[position_++];
   return value;
-}
-
-std::int64_t WireReader::get_int() {
-  std::uint64_t bits = get_uint();
-  // Bit 0 says whether the rest was complemented.
-  std::uint64_t magnitude = bits >> 1;
-  return static_cast<std::int64_t>((bits & 1) ? ~magnitude : magnitude);
 }
 
 bool WireReader::get_bool() {

@@ -40,7 +40,15 @@ class WireWriter {
   explicit WireWriter(std::vector<std::uint8_t>& out, MessageStream* stream = nullptr)
       : out_(out), stream_(stream) {}
 
-  void put_uint(std::uint64_t value);
+  // Inline for the common case of a value below 128, one byte: most of a
+  // message's numbers are field deltas, counts and small values.
+  void put_uint(std::uint64_t value) {
+    if (value < 128) {
+      out_.push_back(static_cast<std::uint8_t>(value));
+    } else {
+      put_long_uint(value);
+    }
+  }
   void put_int(std::int64_t value);
   void put_bool(bool value) { put_uint(value ? 1 : 0); }
   void put_float(double value);
@@ -55,6 +63,8 @@ class WireWriter {
   MessageStream* stream() const { return stream_; }
 
  private:
+  void put_long_uint(std::uint64_t value);
+
   std::vector<std::uint8_t>& out_;
   MessageStream* stream_;
 };
@@ -68,8 +78,17 @@ class WireReader {
     position_ = 0;
   }
 
-  std::uint64_t get_uint();
-  std::int64_t get_int();
+  // Inline for a one-byte value, as put_uint.
+  std::uint64_t get_uint() {
+    if (position_ < bytes_.size() && bytes_[position_] < 128) return bytes_[position_++];
+    return get_long_uint();
+  }
+  std::int64_t get_int() {
+    std::uint64_t bits = get_uint();
+    // Bit 0 says whether the rest was complemented.
+    std::uint64_t magnitude = bits >> 1;
+    return static_cast<std::int64_t>((bits & 1) ? ~magnitude : magnitude);
+  }
   bool get_bool();
   double get_float();
   std::string get_string();
@@ -90,6 +109,7 @@ class WireReader {
 
  private:
   std::uint8_t next_byte();
+  std::uint64_t get_long_uint();
 
   std::span<const std::uint8_t> bytes_;
   std::size_t position_ = 0;
