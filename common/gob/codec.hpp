@@ -19,9 +19,9 @@
 // empty), std::unique_ptr<T> (a pointer: gob flattens pointers, so it
 // travels as the T it points to), any struct that lists its fields in a
 // table (see GobStruct below, and ComplexData for an example), and any type
-// that encodes itself (SelfEncoding, as Go's GobEncoder). interface.hpp adds
-// gob::Interface (Go's interface{}), go_time.hpp std::chrono's time_point
-// (Go's time.Time).
+// that encodes itself (SelfEncoding, as Go's GobEncoder). go_time.hpp adds
+// std::chrono's time_point (Go's time.Time). Interface values are skipped
+// (ValueDecoder::skip), not yet decoded into a C++ type.
 #pragma once
 
 #include <array>

@@ -12,8 +12,8 @@ TypeRegistry& Encoder::own_registry() {
 
 void Encoder::append_definitions(const TypeRegistry& registry, TypeId root,
                                  std::vector<std::uint8_t>& out) {
-  Messages messages(nullptr, out);  // definitions hold no interface value
-  WireWriter writer(out, &messages);
+  Messages messages(out);
+  WireWriter writer(out);
   send_new_types(registry, type_ids::kFirstAssignedByEncoder, root, writer, messages);
   out.pop_back();  // the length byte kept for a next message, which none fills
 }

@@ -24,8 +24,8 @@ class Encoder {
   template <class T>
   void encode(const T& value, std::vector<std::uint8_t>& out) {
     std::optional<TypeId> id = send_kept_types<T>(out);
-    Messages messages(this, out);
-    WireWriter writer(out, &messages);
+    Messages messages(out);
+    WireWriter writer(out);
     if (!id) id = send_types<T>(writer, messages);
     writer.put_int(*id);
     // A top-level value that is not a struct travels as if it were the only
@@ -48,9 +48,7 @@ class Encoder {
   // length prefix is filled in when it ends.
   class Messages final : public MessageStream {
    public:
-    Messages(Encoder* encoder, std::vector<std::uint8_t>& out)
-        : encoder_(encoder), body_(begin_message(out)) {}
-    TypeRegistry& registry() override { return encoder_->own_registry(); }
+    explicit Messages(std::vector<std::uint8_t>& out) : body_(begin_message(out)) {}
     void end_message(WireWriter& out) override {
       close(out);
       body_ = begin_message(out.buffer());
@@ -58,7 +56,6 @@ class Encoder {
     void close(WireWriter& out) { Encoder::end_message(out.buffer(), body_); }
 
    private:
-    Encoder* encoder_;
     std::size_t body_;
   };
 

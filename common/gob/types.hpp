@@ -99,15 +99,12 @@ class TypeRegistry {
 // Appends the encoding of `type` as gob's wireType struct.
 void write_wire_type(WireWriter& out, const WireType& type);
 
-// Where an encoder's bytes go, as far as a value inside them needs to know:
-// an interface value (interface.hpp) sends its concrete type's definition
-// in the middle of the value that holds it, as Go does, and so must end the
-// message there and go on in a new one.
+// Where an encoder's messages go: definitions end one message each. (An
+// interface value, which Go sends with its concrete type's definition in
+// the middle of the value that holds it, will end a message mid-value too.)
 class MessageStream {
  public:
   virtual ~MessageStream() = default;
-  // The types sent on this stream so far.
-  virtual TypeRegistry& registry() = 0;
   // Ends the message whose bytes `out` is writing, at this point; what `out`
   // writes next starts the next message.
   virtual void end_message(WireWriter& out) = 0;

@@ -31,14 +31,9 @@ inline constexpr std::size_t kMaxUintSize = 9;
 // returns how many bytes it took.
 std::size_t encode_uint(std::uint64_t value, std::uint8_t* bytes);
 
-class MessageStream;  // types.hpp
-
 class WireWriter {
  public:
-  // `stream`: the encoder's, for an interface value's definitions; none
-  // for bytes that hold no interface value (a type definition).
-  explicit WireWriter(std::vector<std::uint8_t>& out, MessageStream* stream = nullptr)
-      : out_(out), stream_(stream) {}
+  explicit WireWriter(std::vector<std::uint8_t>& out) : out_(out) {}
 
   // Inline for the common case of a value below 128, one byte: most of a
   // message's numbers are field deltas, counts and small values.
@@ -54,25 +49,20 @@ class WireWriter {
   void put_float(double value);
   void put_string(std::string_view text);
   void put_bytes(std::span<const std::uint8_t> bytes);
-  // Bytes already encoded, as they are.
-  void put_raw(std::span<const std::uint8_t> bytes) {
-    out_.insert(out_.end(), bytes.begin(), bytes.end());
-  }
-
+  // The bytes written so far (the Encoder fills in length prefixes).
   std::vector<std::uint8_t>& buffer() { return out_; }
-  MessageStream* stream() const { return stream_; }
 
  private:
   void put_long_uint(std::uint64_t value);
 
   std::vector<std::uint8_t>& out_;
-  MessageStream* stream_;
 };
 
 class WireReader {
  public:
   explicit WireReader(std::span<const std::uint8_t> message) : bytes_(message) {}
-  // Goes on in the next message (a value that spans two: interface.hpp).
+  // Goes on in the next message: a value that holds an interface may span
+  // two (Decoder::read_type_sequence).
   void reset(std::span<const std::uint8_t> message) {
     bytes_ = message;
     position_ = 0;
