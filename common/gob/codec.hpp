@@ -467,17 +467,24 @@ struct Codec<std::unique_ptr<T>> {
 
 // -------------------------------------------------- self-encoding types --
 
+// The definition of a type that encodes itself: its kind and its name, no
+// parts (gob's gobEncoderType holds only CommonType).
+template <class T>
+TypeId define_gob_encoder(TypeRegistry& registry, std::string_view name) {
+  if (auto id = registry.find(typeid(T))) return *id;
+  TypeId id = registry.reserve(typeid(T));
+  WireType type;
+  type.kind = Kind::GobEncoder;
+  type.name = name;
+  registry.define(id, std::move(type));
+  return id;
+}
+
 template <SelfEncoding T>
 struct Codec<T> {
   static std::string go_name() { return "main." + std::string(T::gob_name); }
   static TypeId define(TypeRegistry& registry, std::string_view name = {}) {
-    if (auto id = registry.find(typeid(T))) return *id;
-    TypeId id = registry.reserve(typeid(T));
-    WireType type;
-    type.kind = Kind::GobEncoder;
-    type.name = name;
-    registry.define(id, std::move(type));
-    return id;
+    return define_gob_encoder<T>(registry, name);
   }
   static bool is_zero(const T& value) {
     if constexpr (std::equality_comparable<T>) {

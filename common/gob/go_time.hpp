@@ -40,13 +40,7 @@ template <>
 struct Codec<GoTime> {
   static std::string go_name() { return "time.Time"; }
   static TypeId define(TypeRegistry& registry, std::string_view name = {}) {
-    if (auto id = registry.find(typeid(GoTime))) return *id;
-    TypeId id = registry.reserve(typeid(GoTime));
-    WireType type;
-    type.kind = Kind::GobEncoder;
-    type.name = name;
-    registry.define(id, std::move(type));
-    return id;
+    return define_gob_encoder<GoTime>(registry, name);
   }
   // Go leaves a zero Time out of a struct (a struct whose fields are zero).
   static bool is_zero(GoTime time) { return time == GoTime{}; }
