@@ -37,6 +37,9 @@ SERVER_BIN := $(BUILD)/bin/server
 CLIENT_BIN := $(BUILD)/bin/client
 UNIT_BIN   := $(BUILD)/bin/unit_tests
 GO_PEER    := tests/go_peer/go_peer
+# The two halves of the "all of gob" interop test (tests/gob_types/).
+GOB_TYPES_BIN := $(BUILD)/bin/gob_types
+GOB_TYPES_GO  := tests/gob_types/gob_types_go
 
 .PHONY: all test unit integration asan tsan clean deps test-deps
 # Keep object files that only a pattern rule needed (make would delete them).
@@ -59,6 +62,9 @@ $(SERVER_BIN): $(call objects,apps/server/main.cpp) $(SERVER_OBJECTS) $(COMMON_O
 $(CLIENT_BIN): $(call objects,apps/client/main.cpp) $(CLIENT_OBJECTS) $(COMMON_OBJECTS)
 	@mkdir -p $(dir $@)
 	$(CXX) $^ $(LDFLAGS) -o $@
+$(GOB_TYPES_BIN): $(call objects,tests/gob_types/gob_types.cpp) $(COMMON_OBJECTS)
+	@mkdir -p $(dir $@)
+	$(CXX) $^ $(LDFLAGS) -o $@
 $(UNIT_BIN): $(TEST_OBJECTS) $(SERVER_OBJECTS) $(CLIENT_OBJECTS) $(COMMON_OBJECTS)
 	@mkdir -p $(dir $@)
 	$(CXX) $^ $(LDFLAGS) -o $@
@@ -79,11 +85,13 @@ test-deps:
 
 # Order-only (after the |): the check runs first, but passing it never makes
 # make rebuild these files.
-$(TEST_OBJECTS) $(GO_PEER): | test-deps
+$(TEST_OBJECTS) $(GO_PEER) $(GOB_TYPES_GO): | test-deps
 
 # The Go peer for the interoperability tests (Debian's golang-go, GOPATH mode).
 $(GO_PEER): tests/go_peer/main.go
 	cd tests/go_peer && GOCACHE=$(CURDIR)/build/gocache GO111MODULE=off go build -o go_peer .
+$(GOB_TYPES_GO): tests/gob_types/main.go
+	cd tests/gob_types && GOCACHE=$(CURDIR)/build/gocache GO111MODULE=off go build -o gob_types_go main.go
 
 # ------------------------------------------------------------------ tests --
 
@@ -99,9 +107,9 @@ unit: $(UNIT_BIN)
 	$(UNIT_BIN) --reporters=console --out=$(BUILD)/results/unit.txt; status=$$?; \
 	  cat $(BUILD)/results/unit.txt; exit $$status
 
-integration: $(SERVER_BIN) $(CLIENT_BIN) $(GO_PEER)
+integration: $(SERVER_BIN) $(CLIENT_BIN) $(GO_PEER) $(GOB_TYPES_BIN) $(GOB_TYPES_GO)
 	@mkdir -p $(BUILD)/results
-	BIN_DIR=$(BUILD)/bin GO_PEER=$(GO_PEER) RESULTS=$(BUILD)/results \
+	BIN_DIR=$(BUILD)/bin GO_PEER=$(GO_PEER) GOB_TYPES_GO=$(GOB_TYPES_GO) RESULTS=$(BUILD)/results \
 	  python3 tests/integration/run.py
 
 asan:
@@ -110,7 +118,7 @@ tsan:
 	$(MAKE) VARIANT=tsan test
 
 clean:
-	rm -rf build server client server.new client.new $(GO_PEER)
+	rm -rf build server client server.new client.new $(GO_PEER) $(GOB_TYPES_GO)
 
 # Targets that live beside what they build: benchmarks, docs, exercises, fuzzing.
 -include bench/bench.mk docs/docs.mk tests/fuzz/fuzz.mk

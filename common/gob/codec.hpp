@@ -20,8 +20,8 @@
 // travels as the T it points to), any struct that lists its fields in a
 // table (see GobStruct below, and ComplexData for an example), and any type
 // that encodes itself (SelfEncoding, as Go's GobEncoder). go_time.hpp adds
-// std::chrono's time_point (Go's time.Time). Interface values are skipped
-// (ValueDecoder::skip), not yet decoded into a C++ type.
+// std::chrono's time_point (Go's time.Time), and interface.hpp Go's
+// interface{} (gob::Interface, a value of any registered type).
 #pragma once
 
 #include <array>

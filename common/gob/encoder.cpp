@@ -1,5 +1,7 @@
 #include "encoder.hpp"
 
+#include <stdexcept>
+
 namespace gob {
 
 TypeRegistry& Encoder::own_registry() {
@@ -10,10 +12,15 @@ TypeRegistry& Encoder::own_registry() {
   return own_registry_;
 }
 
+TypeRegistry& Encoder::Messages::registry() {
+  if (encoder_ == nullptr) throw std::logic_error("gob: definitions alone define no new types");
+  return encoder_->own_registry();
+}
+
 void Encoder::append_definitions(const TypeRegistry& registry, TypeId root,
                                  std::vector<std::uint8_t>& out) {
-  Messages messages(out);
-  WireWriter writer(out);
+  Messages messages(out, nullptr);
+  WireWriter writer(out, &messages);
   send_new_types(registry, type_ids::kFirstAssignedByEncoder, root, writer, messages);
   out.pop_back();  // the length byte kept for a next message, which none fills
 }

@@ -24,8 +24,8 @@ class Encoder {
   template <class T>
   void encode(const T& value, std::vector<std::uint8_t>& out) {
     std::optional<TypeId> id = send_kept_types<T>(out);
-    Messages messages(out);
-    WireWriter writer(out);
+    Messages messages(out, this);
+    WireWriter writer(out, &messages);
     if (!id) id = send_types<T>(writer, messages);
     writer.put_int(*id);
     // A top-level value that is not a struct travels as if it were the only
@@ -45,18 +45,22 @@ class Encoder {
 
  private:
   // The messages of one encode() call, appended to one vector: a message's
-  // length prefix is filled in when it ends.
+  // length prefix is filled in when it ends. Their types are `encoder`'s
+  // (none for the kept definitions, which hold no value).
   class Messages final : public MessageStream {
    public:
-    explicit Messages(std::vector<std::uint8_t>& out) : body_(begin_message(out)) {}
+    Messages(std::vector<std::uint8_t>& out, Encoder* encoder)
+        : body_(begin_message(out)), encoder_(encoder) {}
     void end_message(WireWriter& out) override {
       close(out);
       body_ = begin_message(out.buffer());
     }
+    TypeRegistry& registry() override;
     void close(WireWriter& out) { Encoder::end_message(out.buffer(), body_); }
 
    private:
     std::size_t body_;
+    Encoder* encoder_;
   };
 
   // What a fresh encoder sends first for a value of type T: the same bytes

@@ -99,15 +99,19 @@ class TypeRegistry {
 // Appends the encoding of `type` as gob's wireType struct.
 void write_wire_type(WireWriter& out, const WireType& type);
 
-// Where an encoder's messages go: definitions end one message each. (An
-// interface value, which Go sends with its concrete type's definition in
-// the middle of the value that holds it, will end a message mid-value too.)
+// Where an encoder's messages go, and the types sent on them so far.
+// Definitions end one message each; an interface value, which Go sends
+// with its concrete type's definition in the middle of the value that
+// holds it, adds its type to the registry and ends a message mid-value.
 class MessageStream {
  public:
   virtual ~MessageStream() = default;
   // Ends the message whose bytes `out` is writing, at this point; what `out`
   // writes next starts the next message.
   virtual void end_message(WireWriter& out) = 0;
+  // The types this stream has defined: an interface value's concrete type
+  // is defined (and sent) the first time one travels.
+  virtual TypeRegistry& registry() = 0;
 };
 
 // Sends the definitions of `root` and of its parts that are not sent yet

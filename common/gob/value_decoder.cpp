@@ -29,7 +29,7 @@ void ValueDecoder::mismatch(TypeId id, std::string_view local_type) const {
   if (id == type_ids::kInterface) {
     throw net::ProtocolError("gob: type mismatch: sent an interface value, local type is " +
                              std::string(local_type) +
-                             " (interface values are decoded only to be skipped, so far)");
+                             " (an interface field is a gob::Interface, interface.hpp)");
   }
   throw net::ProtocolError("gob: type mismatch: sent " + describe_type_id(id, type) +
                            ", local type is " + std::string(local_type));

@@ -24,6 +24,8 @@
 
 namespace gob {
 
+class MessageStream;  // types.hpp
+
 // The most bytes an unsigned integer takes: a count byte and 8 value bytes.
 inline constexpr std::size_t kMaxUintSize = 9;
 
@@ -33,7 +35,11 @@ std::size_t encode_uint(std::uint64_t value, std::uint8_t* bytes);
 
 class WireWriter {
  public:
-  explicit WireWriter(std::vector<std::uint8_t>& out) : out_(out) {}
+  // `stream`: the messages these bytes belong to, which an interface value
+  // needs (it may define its type mid-value); nullptr for bytes that are
+  // not a gob stream's, such as a type definition's.
+  explicit WireWriter(std::vector<std::uint8_t>& out, MessageStream* stream = nullptr)
+      : out_(out), stream_(stream) {}
 
   // Inline for the common case of a value below 128, one byte: most of a
   // message's numbers are field deltas, counts and small values.
@@ -51,11 +57,13 @@ class WireWriter {
   void put_bytes(std::span<const std::uint8_t> bytes);
   // The bytes written so far (the Encoder fills in length prefixes).
   std::vector<std::uint8_t>& buffer() { return out_; }
+  MessageStream* stream() const { return stream_; }
 
  private:
   void put_long_uint(std::uint64_t value);
 
   std::vector<std::uint8_t>& out_;
+  MessageStream* stream_;
 };
 
 class WireReader {
