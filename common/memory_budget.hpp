@@ -88,6 +88,12 @@ class MemoryReservation {
   // needed.
   void resize(std::size_t bytes, std::optional<Clock::time_point> deadline = std::nullopt);
   void grow(std::size_t bytes, std::optional<Clock::time_point> deadline) {
+    // Inline for the common case, a charge that what is held already
+    // covers: no budget, or room left in the free bytes and the steps taken.
+    if (budget_ == nullptr || covered_ + bytes <= free_bytes_ + taken_) {
+      covered_ += bytes;
+      return;
+    }
     resize(covered_ + bytes, deadline);
   }
   std::size_t covered() const { return covered_; }

@@ -301,7 +301,7 @@ struct Codec<std::vector<T>> {
     for (const auto& element : value) Codec<T>::encode(out, element);
   }
   static void decode(ValueDecoder& in, TypeId wire, std::vector<T>& value) {
-    const WireType& type = in.expect_composite(wire, Kind::Slice, go_name());
+    const WireType& type = in.expect_composite(wire, Kind::Slice, &go_name);
     in.enter();
     // Every element takes at least one byte, so the count is checked against
     // the bytes left, and its memory charged, before the vector grows.
@@ -345,7 +345,7 @@ struct Codec<std::array<T, N>> {
     for (const T& element : value) Codec<T>::encode(out, element);
   }
   static void decode(ValueDecoder& in, TypeId wire, std::array<T, N>& value) {
-    const WireType& type = in.expect_composite(wire, Kind::Array, go_name());
+    const WireType& type = in.expect_composite(wire, Kind::Array, &go_name);
     in.enter();
     std::size_t count = in.bytes().get_count(1);
     if (count != N || type.length != static_cast<std::int64_t>(N)) {
@@ -382,7 +382,7 @@ struct Codec<std::map<K, V>> {
     }
   }
   static void decode(ValueDecoder& in, TypeId wire, std::map<K, V>& value) {
-    const WireType& type = in.expect_composite(wire, Kind::Map, go_name());
+    const WireType& type = in.expect_composite(wire, Kind::Map, &go_name);
     in.enter();
     value.clear();
     std::size_t count = in.bytes().get_count(2);  // a key and a value: 2 bytes at least
@@ -498,7 +498,7 @@ struct Codec<T> {
     out.put_bytes(bytes);
   }
   static void decode(ValueDecoder& in, TypeId wire, T& value) {
-    in.expect_composite(wire, Kind::GobEncoder, go_name());
+    in.expect_composite(wire, Kind::GobEncoder, &go_name);
     std::span<const std::uint8_t> bytes = in.bytes().get_byte_view();
     in.charge(bytes.size());  // what gob_decode keeps is its own; this is a fair guess
     value.gob_decode(bytes);
@@ -586,7 +586,7 @@ struct Codec<T> {
   // skipped (and noted, for a decoder that reports them), fields the sender
   // lacks keep their value.
   static void decode(ValueDecoder& in, TypeId wire, T& value) {
-    const WireType& type = in.expect_composite(wire, Kind::Struct, "struct " + go_name());
+    const WireType& type = in.expect_composite(wire, Kind::Struct, &go_name);
     in.enter();
     std::size_t number = static_cast<std::size_t>(-1);  // deltas count from -1
     while (std::uint64_t delta = in.bytes().get_uint()) {

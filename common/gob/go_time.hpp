@@ -46,7 +46,7 @@ struct Codec<GoTime> {
   static bool is_zero(GoTime time) { return time == GoTime{}; }
   static void encode(WireWriter& out, GoTime time) { out.put_bytes(marshal_go_time(time)); }
   static void decode(ValueDecoder& in, TypeId wire, GoTime& time) {
-    in.expect_composite(wire, Kind::GobEncoder, go_name());
+    in.expect_composite(wire, Kind::GobEncoder, &go_name);
     time = unmarshal_go_time(in.bytes().get_byte_view());
   }
 };

@@ -241,7 +241,8 @@ void TypeTable::define(TypeId id, WireReader& in, MemoryAccount& memory) {
     throw net::ProtocolError("gob: type id " + std::to_string(id) +
                              " is reserved (definitions start at 64)");
   }
-  if (types_.count(id) != 0) {
+  auto place = types_.lower_bound(id);  // one walk of the tree, for the check and the insert
+  if (place != types_.end() && place->first == id) {
     throw net::ProtocolError("gob: type id " + std::to_string(id) + " is defined twice");
   }
   if (types_.size() == kMaxTypes) {
@@ -268,7 +269,7 @@ void TypeTable::define(TypeId id, WireReader& in, MemoryAccount& memory) {
   if (type.kind == Kind::Map && type.key == 0) {
     throw net::ProtocolError("gob: map type definition without a key type");
   }
-  types_.emplace(id, std::move(type));
+  types_.emplace_hint(place, id, std::move(type));
 }
 
 const WireType* TypeTable::find(TypeId id) const {

@@ -4,13 +4,6 @@
 
 namespace gob {
 
-const WireType& ValueDecoder::expect_composite(TypeId id, Kind kind,
-                                               std::string_view local_type) const {
-  const WireType* type = types_.find(id);
-  if (type == nullptr || type->kind != kind) mismatch(id, local_type);
-  return *type;
-}
-
 void ValueDecoder::expect_basic(TypeId id, TypeId wanted, std::string_view local_type) const {
   if (id != wanted) mismatch(id, local_type);
 }

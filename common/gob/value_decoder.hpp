@@ -44,8 +44,13 @@ class ValueDecoder {
   void charge(std::size_t bytes) { memory_.charge(bytes); }
 
   // The description of composite type `id`, which must be of `kind`;
-  // otherwise a type-mismatch error naming `local_type`.
-  const WireType& expect_composite(TypeId id, Kind kind, std::string_view local_type) const;
+  // otherwise a type-mismatch error naming the local type (a function, so
+  // that the name is made only for the error: a Codec's go_name).
+  const WireType& expect_composite(TypeId id, Kind kind, std::string (*local_type)()) const {
+    const WireType* type = types_.find(id);
+    if (type == nullptr || type->kind != kind) mismatch(id, local_type());
+    return *type;
+  }
   // Checks that basic type `id` is what `local_type` can hold.
   void expect_basic(TypeId id, TypeId wanted, std::string_view local_type) const;
 

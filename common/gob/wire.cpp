@@ -104,25 +104,9 @@ double WireReader::get_float() {
   return std::bit_cast<double>(reverse_bytes(get_uint()));
 }
 
-std::size_t WireReader::get_count(std::size_t min_item_size) {
-  std::uint64_t count = get_uint();
-  if (min_item_size > 0 && count > remaining() / min_item_size) {
-    throw net::ProtocolError("gob: count " + std::to_string(count) + " exceeds what the " +
-                             std::to_string(remaining()) + " bytes left in the message can hold");
-  }
-  return static_cast<std::size_t>(count);
-}
-
-std::span<const std::uint8_t> WireReader::get_byte_view() {
-  std::size_t size = get_count(1);
-  std::span<const std::uint8_t> view = bytes_.subspan(position_, size);
-  position_ += size;
-  return view;
-}
-
-std::string_view WireReader::get_string_view() {
-  std::span<const std::uint8_t> view = get_byte_view();
-  return {reinterpret_cast<const char*>(view.data()), view.size()};
+void WireReader::count_too_large(std::uint64_t count) const {
+  throw net::ProtocolError("gob: count " + std::to_string(count) + " exceeds what the " +
+                           std::to_string(remaining()) + " bytes left in the message can hold");
 }
 
 std::string WireReader::get_string() {

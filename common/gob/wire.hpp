@@ -93,13 +93,29 @@ class WireReader {
   std::vector<std::uint8_t> get_bytes();
   // A string's or []byte's bytes, left in the message: for a caller that
   // must know the size before it allocates (MemoryAccount).
-  std::span<const std::uint8_t> get_byte_view();
-  std::string_view get_string_view();
+  std::span<const std::uint8_t> get_byte_view() {
+    std::size_t size = get_count(1);
+    std::span<const std::uint8_t> view = bytes_.subspan(position_, size);
+    position_ += size;
+    return view;
+  }
+  std::string_view get_string_view() {
+    std::span<const std::uint8_t> view = get_byte_view();
+    return {reinterpret_cast<const char*>(view.data()), view.size()};
+  }
 
   // A count of items that follow, each taking at least `min_item_size`
   // bytes: refused when the rest of the message could not hold them. This is
   // what keeps a 5-byte message from asking for a billion-element vector.
-  std::size_t get_count(std::size_t min_item_size);
+  // (Inline, and without a division: it precedes every string and map.)
+  std::size_t get_count(std::size_t min_item_size) {
+    std::uint64_t count = get_uint();
+    // count <= remaining() first, so that the product cannot overflow.
+    if (min_item_size > 0 && (count > remaining() || count * min_item_size > remaining())) {
+      count_too_large(count);
+    }
+    return static_cast<std::size_t>(count);
+  }
 
   void skip(std::size_t size);
   std::size_t remaining() const { return bytes_.size() - position_; }
@@ -108,6 +124,7 @@ class WireReader {
  private:
   std::uint8_t next_byte();
   std::uint64_t get_long_uint();
+  [[noreturn]] void count_too_large(std::uint64_t count) const;
 
   std::span<const std::uint8_t> bytes_;
   std::size_t position_ = 0;
