@@ -43,7 +43,6 @@ namespace gob {
 class HeldValue {
  public:
   virtual ~HeldValue() = default;
-  virtual std::unique_ptr<HeldValue> copy() const = 0;  // throws if T cannot be copied
   // What it points to in the end (T itself if no pointer): Go names a
   // concrete type by that, so a *point travels as a "main.point".
   virtual std::type_index base_type() const = 0;
@@ -63,16 +62,6 @@ template <class T>
 class Held final : public HeldValue {
  public:
   explicit Held(T held) : value(std::move(held)) {}
-  std::unique_ptr<HeldValue> copy() const override {
-    if constexpr (std::is_copy_constructible_v<T>) {
-      auto copied = std::make_unique<Held>(value);
-      copied->name = name;
-      return copied;
-    } else {
-      throw std::logic_error("gob: a gob::Interface holding a " + Codec<T>::go_name() +
-                             " cannot be copied (it holds a std::unique_ptr); move it");
-    }
-  }
   std::type_index base_type() const override { return typeid(PointerBaseOf<T>); }
   std::string go_name() const override { return Codec<T>::go_name(); }
   TypeId define(TypeRegistry& registry) const override {
@@ -153,11 +142,8 @@ class Interface {
     return made;
   }
 
-  Interface(const Interface& other) : held_(other.held_ ? other.held_->copy() : nullptr) {}
-  Interface& operator=(const Interface& other) {
-    if (this != &other) held_ = other.held_ ? other.held_->copy() : nullptr;
-    return *this;
-  }
+  // Moved, not copied, as the std::unique_ptr it is made of (and that the
+  // value it holds may contain).
   Interface(Interface&&) noexcept = default;
   Interface& operator=(Interface&&) noexcept = default;
 
