@@ -127,6 +127,15 @@ void register_type(std::string name = Codec<T>::go_name()) {
   register_concrete_type(concrete_type_of<T>(std::move(name)));
 }
 
+// register_type<T> when the program starts, as a Go program calls
+// gob.Register in an init function. At namespace scope in a .cpp file that
+// both programs link (complex_data.cpp, say):
+//   const gob::Registered<Circle> circle_registered;
+template <class T>
+struct Registered {
+  explicit Registered(std::string name = Codec<T>::go_name()) { register_type<T>(std::move(name)); }
+};
+
 class Interface {
  public:
   Interface() = default;  // nil

@@ -62,6 +62,13 @@ struct IntShape {
   static auto gob_fields() { return std::tuple{gob::field("Shape", &IntShape::shape)}; }
 };
 
+struct Triangle {
+  double side = 0;
+  static constexpr std::string_view gob_name = "triangle";
+  static auto gob_fields() { return std::tuple{gob::field("Side", &Triangle::side)}; }
+};
+const gob::Registered<Triangle> triangle_registered;  // before main, as Go's init
+
 void register_types() {  // again in every test: harmless, as in Go
   gob::register_type<Circle>();
   gob::register_type<Box>();
@@ -190,6 +197,15 @@ TEST_CASE("interface: a name stands for one type, and a type has one name, as in
   CHECK(back.shape.type_name() == "main.circle");
   REQUIRE(back.shape.get<Circle>() != nullptr);
   CHECK(back.shape.get<Circle>()->r == 3);
+}
+
+TEST_CASE("interface: a type registered at namespace scope travels without a call in the test") {
+  Shapes value;
+  value.shape = Triangle{3};
+  Shapes back = test::gob_decode<Shapes>(test::gob_encode(value));
+  CHECK(back.shape.type_name() == "main.triangle");
+  REQUIRE(back.shape.get<Triangle>() != nullptr);
+  CHECK(back.shape.get<Triangle>()->side == 3);
 }
 
 TEST_CASE("interface: it moves, as the std::unique_ptr it is made of") {
