@@ -5,6 +5,7 @@
 #
 #   bench/codec_bench.cpp     encode_ns / decode_ns of the gob codec
 #   bench/load_generator.cpp  C connections doing R round trips each
+#   bench/ceilings/           the least a server of each design does (C)
 #   bench/run_bench.py        runs them, and the Go peer, side by side
 
 CODEC_BENCH_BIN    := $(BUILD)/bin/codec_bench
@@ -16,7 +17,16 @@ bench:
 	$(MAKE) VARIANT=release bench-binaries
 	BIN_DIR=build/release/bin GO_PEER=$(GO_PEER) python3 bench/run_bench.py
 
-bench-binaries: $(CODEC_BENCH_BIN) $(LOAD_GENERATOR_BIN) $(SERVER_BIN) $(GO_PEER)
+# The two ceilings of the designs section (bench/ceilings/ceiling.h), in C.
+CEILING_BINS := $(BUILD)/bin/threads_ceiling $(BUILD)/bin/epoll_ceiling
+CC ?= cc
+
+bench-binaries: $(CODEC_BENCH_BIN) $(LOAD_GENERATOR_BIN) $(SERVER_BIN) $(GO_PEER) $(CEILING_BINS)
+
+$(BUILD)/bin/%_ceiling: bench/ceilings/%_ceiling.c bench/ceilings/ceiling.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Wpedantic $(if $(filter 1,$(WERROR)),-Werror) \
+	  -pthread $< -o $@
 
 $(CODEC_BENCH_BIN): $(call objects,bench/codec_bench.cpp) $(COMMON_OBJECTS)
 	@mkdir -p $(dir $@)

@@ -19,7 +19,12 @@ docs/performance.md explains:
   3. memory     each server's resident size (VmRSS) holding 1000 idle
                 connections;
   4. logging    the C++ server with its per-command log lines against
-                --quiet, at 50 connections.
+                --quiet, at 50 connections;
+  5. designs    ./server, Go's server and two minimal C servers, one of
+                each design (bench/ceilings: a thread per connection, and
+                one epoll loop per core), from 1 to 10,000 connections:
+                round trips per second, server CPU time per round trip,
+                threads, and resident size with 10,000 idle connections.
 
 Everything runs on the loopback interface, against servers on ephemeral
 ports (port 0, read back from their "Listen on" line), which are stopped by
@@ -42,6 +47,7 @@ import time
 BIN_DIR = os.environ.get("BIN_DIR", "build/release/bin")
 GO_PEER = os.environ.get("GO_PEER", "tests/go_peer/go_peer")
 SVG_PATH = os.environ.get("BENCH_SVG", "docs/throughput.svg")
+DESIGNS_SVG_PATH = os.environ.get("BENCH_DESIGNS_SVG", "docs/designs.svg")
 
 HOST = "127.0.0.1"
 CONNECTION_COUNTS = [1, 10, 50, 100, 1000]
@@ -49,6 +55,9 @@ REPETITIONS = 5  # per server and connection count; the median is kept
 IDLE_CONNECTIONS = 1000
 LOAD_MAX_SECONDS = 30  # one load_generator run never takes longer
 GOB_BATCH = 10
+DESIGN_CONNECTION_COUNTS = [1, 10, 50, 100, 1000, 10000]
+DESIGN_REPETITIONS = 3
+DESIGN_IDLE_CONNECTIONS = 10000
 
 # The targets of the performance issue, checked (never asserted) at the end.
 TARGET_CODEC_RATIO = 10.0  # Go time / C++ time, encode and decode
@@ -143,6 +152,19 @@ class Server:
                     return int(line.split()[1])
         raise RuntimeError(f"no VmRSS for {self.name}")
 
+    def cpu_seconds(self):
+        """User and system time the server has used so far (/proc/PID/stat)."""
+        with open(f"/proc/{self.process.pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def threads(self):
+        with open(f"/proc/{self.process.pid}/status") as status:
+            for line in status:
+                if line.startswith("Threads:"):
+                    return int(line.split()[1])
+        return 0
+
     def alive(self):
         return self.process.poll() is None
 
@@ -165,8 +187,9 @@ class Server:
             os.remove(self.log_path)
 
 
-def start_cpp(stack, log_dir, name="cpp", quiet=True):
+def start_cpp(stack, log_dir, name="cpp", quiet=True, extra=()):
     argv = [os.path.join(BIN_DIR, "server"), "--port", "0"] + (["--quiet"] if quiet else [])
+    argv += list(extra)
     server = Server(name, argv, log_dir)
     stack.callback(server.stop)
     return server
@@ -174,6 +197,14 @@ def start_cpp(stack, log_dir, name="cpp", quiet=True):
 
 def start_go(stack, log_dir, name="go"):
     server = Server(name, [GO_PEER, "serve", "-quiet", "-port", "0"], log_dir)
+    stack.callback(server.stop)
+    return server
+
+
+def start_ceiling(stack, log_dir, design):
+    """bench/ceilings/DESIGN_ceiling.c: the least a server of that design does."""
+    name = f"{design}_ceiling"
+    server = Server(name, [os.path.join(BIN_DIR, name), "--port", "0"], log_dir)
     stack.callback(server.stop)
     return server
 
@@ -225,6 +256,31 @@ class LoadRuns:
         if results.get("failures", 1) != 0 or not server.alive():
             self.failed_runs.append(f"{server.name} {mode} C={connections}: {errors.strip()}")
         return results["round_trips_per_sec"]
+
+    def measured(self, server, connections, requests):
+        """One STRING run, watched: (round trips per second, the server's CPU
+        microseconds per round trip, the most threads it had meanwhile).
+        The CPU time includes accepting the connections and their first,
+        untimed round trip, which is part of what a design costs."""
+        argv = [
+            os.path.join(BIN_DIR, "load_generator"), "--host", HOST, "--port", str(server.port),
+            "--connections", str(connections), "--requests", str(requests), "--mode", "string",
+            "--max-seconds", str(LOAD_MAX_SECONDS),
+        ]  # fmt: skip
+        cpu_before = server.cpu_seconds()
+        threads = server.threads()
+        with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) as load:  # fmt: skip
+            while load.poll() is None:
+                threads = max(threads, server.threads())
+                time.sleep(0.02)
+            output, errors = load.communicate()
+        cpu = server.cpu_seconds() - cpu_before
+        results = parse_results(output)
+        if results.get("failures", 1) != 0 or not server.alive():
+            self.failed_runs.append(f"{server.name} designs C={connections}: {errors.strip()}")
+        completed = results.get("completed", 0) + connections  # the untimed round trips too
+        return results.get("round_trips_per_sec", 0.0), cpu * 1e6 / completed, threads
 
     def alternate(self, servers, connections, requests, mode="string"):
         """The rates of REPETITIONS runs per server, by server name. The
@@ -365,21 +421,96 @@ def bench_logging(loads, log_dir, quiet_server):
     emit("verbose_over_quiet_50", ratio(verbose_rate, quiet_rate))
 
 
+# ---------------------------------------------------------------- designs --
+
+# The servers of the designs section: (name, label, colour) for the plot.
+DESIGNS = [
+    ("cpp", "./server (threads)", "#1f77b4"),
+    ("go", "Go peer", "#d62728"),
+    ("threads_ceiling", "C: thread per conn.", "#7f7f7f"),
+    ("epoll_ceiling", "C: epoll per core", "#2ca02c"),
+]
+
+
+def start_design_server(stack, log_dir, name, connections):
+    """One server of DESIGNS, able to hold `connections` at once."""
+    if name == "cpp":
+        return start_cpp(stack, log_dir, name=f"cpp_{connections}",
+                         extra=["--max-connections", str(connections)])  # fmt: skip
+    if name == "go":
+        return start_go(stack, log_dir, name=f"go_{connections}")
+    return start_ceiling(stack, log_dir, name.removesuffix("_ceiling"))
+
+
+def bench_designs(loads, log_dir):
+    """The same STRING load on each design. Returns {name: {count: (rate
+    median, [rates], cpu median, threads)}} after printing three tables."""
+    results = {name: {} for name, _, _ in DESIGNS}
+    with contextlib.ExitStack() as stack:
+        most = max(DESIGN_CONNECTION_COUNTS)
+        servers = {name: start_design_server(stack, log_dir, name, most) for name, _, _ in DESIGNS}
+        for server in servers.values():
+            loads.run(server, 50, 200)  # warm-up, as for the throughput sweep
+        for connections in DESIGN_CONNECTION_COUNTS:
+            runs = {name: [] for name in servers}
+            for repetition in range(DESIGN_REPETITIONS):
+                order = list(servers) if repetition % 2 == 0 else list(reversed(servers))
+                for name in order:
+                    runs[name].append(loads.measured(servers[name], connections,
+                                                     requests_per_connection(connections)))
+            for name, measured in runs.items():
+                rates = [rate for rate, _, _ in measured]
+                results[name][connections] = (
+                    statistics.median(rates), rates,
+                    statistics.median(cpu for _, cpu, _ in measured),
+                    max(threads for _, _, threads in measured),
+                )  # fmt: skip
+            print(f"  designs: {connections} connection(s)", file=sys.stderr, flush=True)
+    names = [name for name, _, _ in DESIGNS]
+    for title, column, form in (("round trips per second", 0, "{:>16.0f}"),
+                                ("server CPU microseconds per round trip", 2, "{:>16.1f}"),
+                                ("threads (the most seen during a run)", 3, "{:>16d}")):  # fmt: skip
+        print(f"{title}, median of {DESIGN_REPETITIONS} alternating runs")
+        print("connections" + "".join(f"{name:>16}" for name in names))
+        for connections in DESIGN_CONNECTION_COUNTS:
+            cells = "".join(form.format(results[name][connections][column]) for name in names)
+            print(f"{connections:>11}{cells}")
+    for name in names:
+        for connections in DESIGN_CONNECTION_COUNTS:
+            rate, _, cpu, threads = results[name][connections]
+            emit(f"design_rps_{connections}_{name}", int(rate))
+            emit(f"design_cpu_us_{connections}_{name}", cpu)
+            emit(f"design_threads_{connections}_{name}", threads)
+    return results
+
+
+def bench_design_memory(log_dir):
+    """VmRSS of each design's server holding 10,000 idle connections."""
+    for name, _, _ in DESIGNS:
+        with contextlib.ExitStack() as stack:
+            server = start_design_server(stack, log_dir, name, DESIGN_IDLE_CONNECTIONS)
+            connections = open_idle_connections(server, DESIGN_IDLE_CONNECTIONS)
+            stack.callback(lambda c=connections: [each.close() for each in c])
+            emit(f"rss_{DESIGN_IDLE_CONNECTIONS}_idle_{name}_kb", settled_rss_kb(server))
+            emit(f"threads_{DESIGN_IDLE_CONNECTIONS}_idle_{name}", server.threads())
+
+
 # ------------------------------------------------------------------- plot --
 
 
-def write_svg(path, sweep):
+def write_svg(path, title, counts, series):
     """Round trips per second against connections (log scale), one line per
-    server. Plain SVG written by hand: no plotting library needed."""
+    server: `series` is [(label, colour, medians, runs)], a median and a
+    list of runs per count. Plain SVG written by hand: no plotting library
+    needed."""
     width, height = 680, 400
     left, right, top, bottom = 70, 210, 40, 60
     plot_w, plot_h = width - left - right, height - top - bottom
-    peak = max(max(row[3] + row[4]) for row in sweep)
+    peak = max(max(max(runs) for runs in each[3]) for each in series)
     step = 10 ** (len(str(int(peak))) - 1)  # gridline spacing: a power of ten,
     while peak / step < 4:  # refined until there are 4 to 10 lines
         step /= 2
     y_max = step * (int(peak / step) + 1)
-    counts = [row[0] for row in sweep]
     lo, hi = math.log10(min(counts)), math.log10(max(counts))
 
     def x(connections):
@@ -393,7 +524,7 @@ def write_svg(path, sweep):
         f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',
         f'<rect width="{width}" height="{height}" fill="white"/>',
         f'<text x="{left + plot_w / 2}" y="22" text-anchor="middle" font-size="14">'
-        "STRING round trips per second (make bench)</text>",
+        f"{title}</text>",
     ]
     value = 0.0
     while value <= y_max + 1e-9:
@@ -423,19 +554,18 @@ def write_svg(path, sweep):
     )
     # Each series: the line through the medians, and every single run as a
     # faint dot, so the spread between runs shows.
-    series = [("C++ server --quiet", 1, 3, "#1f77b4"), ("Go peer -quiet", 2, 4, "#d62728")]
-    for number, (label, column, runs_column, colour) in enumerate(series):
-        for row in sweep:
-            for rate in row[runs_column]:
+    for number, (label, colour, medians, runs) in enumerate(series):
+        for connections, rates in zip(counts, runs):
+            for rate in rates:
                 out.append(
-                    f'<circle cx="{x(row[0]):.1f}" cy="{y(rate):.1f}" r="2" fill="{colour}" '
+                    f'<circle cx="{x(connections):.1f}" cy="{y(rate):.1f}" r="2" fill="{colour}" '
                     'fill-opacity="0.3"/>'
                 )
-        points = " ".join(f"{x(row[0]):.1f},{y(row[column]):.1f}" for row in sweep)
+        points = " ".join(f"{x(c):.1f},{y(m):.1f}" for c, m in zip(counts, medians))
         out.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"/>')
-        for row in sweep:
+        for connections, median in zip(counts, medians):
             out.append(
-                f'<circle cx="{x(row[0]):.1f}" cy="{y(row[column]):.1f}" r="3.5" fill="{colour}"/>'
+                f'<circle cx="{x(connections):.1f}" cy="{y(median):.1f}" r="3.5" fill="{colour}"/>'
             )
         legend_y = top + 20 + 22 * number
         out.append(
@@ -456,14 +586,24 @@ def write_svg(path, sweep):
 
 
 def raise_open_file_limit():
-    """1000 connections need 1000 descriptors in this process (memory test)
-    and in load_generator; the servers inherit the raised limit too."""
+    """N connections need N descriptors in this process (the idle
+    connections of the memory tests), in load_generator and in each server,
+    which inherit the raised limit. 1000 are needed; the designs section
+    goes up to 10,000 where the hard limit allows, and says where not."""
+    global DESIGN_CONNECTION_COUNTS, DESIGN_IDLE_CONNECTIONS
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    wanted = IDLE_CONNECTIONS * 2 + 256
+    wanted = DESIGN_IDLE_CONNECTIONS + 256
     if soft < wanted:
         resource.setrlimit(resource.RLIMIT_NOFILE, (min(wanted, hard), hard))
-    if resource.getrlimit(resource.RLIMIT_NOFILE)[0] < wanted:
-        sys.exit(f"run_bench: need {wanted} open files, the hard limit is {hard}")
+    have = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    if have < IDLE_CONNECTIONS * 2 + 256:
+        sys.exit(f"run_bench: need {IDLE_CONNECTIONS * 2 + 256} open files, the hard limit "
+                 f"is {hard}")
+    if have < wanted:
+        DESIGN_CONNECTION_COUNTS = [c for c in DESIGN_CONNECTION_COUNTS if c + 256 <= have]
+        DESIGN_IDLE_CONNECTIONS = max(DESIGN_CONNECTION_COUNTS)
+        print(f"# the hard limit of {hard} open files keeps the designs section to "
+              f"{DESIGN_IDLE_CONNECTIONS} connections (ulimit -Hn raises it)", flush=True)
 
 
 class MachineLoad:
@@ -531,8 +671,25 @@ def main():
             print("# logging: C++ server, per-command log lines on vs --quiet", flush=True)
             bench_logging(loads, log_dir, cpp)
 
-    write_svg(SVG_PATH, sweep)
+        print("# designs: the same STRING load on a thread per connection and on "
+              "event loops", flush=True)  # fmt: skip
+        designs = bench_designs(loads, log_dir)
+        print(f"# designs: resident size with {DESIGN_IDLE_CONNECTIONS} idle connections",
+              flush=True)  # fmt: skip
+        bench_design_memory(log_dir)
+
+    counts = [row[0] for row in sweep]
+    write_svg(SVG_PATH, "STRING round trips per second (make bench)", counts, [
+        ("C++ server --quiet", "#1f77b4", [row[1] for row in sweep], [row[3] for row in sweep]),
+        ("Go peer -quiet", "#d62728", [row[2] for row in sweep], [row[4] for row in sweep]),
+    ])  # fmt: skip
     print(f"# plot written to {SVG_PATH}")
+    write_svg(DESIGNS_SVG_PATH, "STRING round trips per second, by design (make bench)",
+              DESIGN_CONNECTION_COUNTS, [
+                  (label, colour, [designs[name][c][0] for c in DESIGN_CONNECTION_COUNTS],
+                   [designs[name][c][1] for c in DESIGN_CONNECTION_COUNTS])
+                  for name, label, colour in DESIGNS])  # fmt: skip
+    print(f"# plot written to {DESIGNS_SVG_PATH}")
     print("# targets (issue 5)")
     report_target("encode_ratio", codec["encode_ratio"], TARGET_CODEC_RATIO)
     report_target("decode_ratio", codec["decode_ratio"], TARGET_CODEC_RATIO)
