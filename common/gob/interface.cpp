@@ -75,8 +75,9 @@ class ConcreteTypes {
       throw std::logic_error("gob: registering duplicate types for \"" + type.name + "\"");
     }
     if (same_type != by_type_.end() && same_type->second->name != type.name) {
-      throw std::logic_error("gob: registering duplicate names for " + type.name + ": \"" +
-                             same_type->second->name + "\" is registered already");
+      throw std::logic_error("gob: registering \"" + type.name +
+                             "\" for a type registered already as \"" + same_type->second->name +
+                             "\"");
     }
     if (same_name != by_name_.end()) return;  // registered again: harmless, as in Go
     std::string name = type.name;

@@ -25,14 +25,15 @@
 //   if (const Circle* circle = shape.get<Circle>()) ...
 #pragma once
 
+#include <concepts>
 #include <cstddef>
 #include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <typeindex>
 #include <utility>
-#include <vector>
 
 #include "../go_syntax.hpp"
 #include "codec.hpp"
