@@ -107,10 +107,14 @@ unit: $(UNIT_BIN)
 	$(UNIT_BIN) --reporters=console --out=$(BUILD)/results/unit.txt; status=$$?; \
 	  cat $(BUILD)/results/unit.txt; exit $$status
 
+# Twice: every test against ./server as it is (a thread per connection),
+# then against ./server --model epoll (SERVER_MODEL, tests/integration/harness.py).
 integration: $(SERVER_BIN) $(CLIENT_BIN) $(GO_PEER) $(GOB_TYPES_BIN) $(GOB_TYPES_GO)
 	@mkdir -p $(BUILD)/results
 	BIN_DIR=$(BUILD)/bin GO_PEER=$(GO_PEER) GOB_TYPES_GO=$(GOB_TYPES_GO) RESULTS=$(BUILD)/results \
 	  python3 tests/integration/run.py
+	SERVER_MODEL=epoll BIN_DIR=$(BUILD)/bin GO_PEER=$(GO_PEER) GOB_TYPES_GO=$(GOB_TYPES_GO) \
+	  RESULTS=$(BUILD)/results python3 tests/integration/run.py
 
 asan:
 	$(MAKE) VARIANT=asan test

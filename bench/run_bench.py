@@ -20,7 +20,8 @@ docs/performance.md explains:
                 connections;
   4. logging    the C++ server with its per-command log lines against
                 --quiet, at 50 connections;
-  5. designs    ./server, Go's server and two minimal C servers, one of
+  5. designs    ./server under both models (--model threads, epoll),
+                Go's server and two minimal C servers, one of
                 each design (bench/ceilings: a thread per connection, and
                 one epoll loop per core), from 1 to 10,000 connections:
                 round trips per second, server CPU time per round trip,
@@ -426,6 +427,7 @@ def bench_logging(loads, log_dir, quiet_server):
 # The servers of the designs section: (name, label, colour) for the plot.
 DESIGNS = [
     ("cpp", "./server (threads)", "#1f77b4"),
+    ("cpp_epoll", "./server --model epoll", "#9467bd"),
     ("go", "Go peer", "#d62728"),
     ("threads_ceiling", "C: thread per conn.", "#7f7f7f"),
     ("epoll_ceiling", "C: epoll per core", "#2ca02c"),
@@ -434,9 +436,10 @@ DESIGNS = [
 
 def start_design_server(stack, log_dir, name, connections):
     """One server of DESIGNS, able to hold `connections` at once."""
-    if name == "cpp":
-        return start_cpp(stack, log_dir, name=f"cpp_{connections}",
-                         extra=["--max-connections", str(connections)])  # fmt: skip
+    if name in ("cpp", "cpp_epoll"):
+        model = "epoll" if name == "cpp_epoll" else "threads"
+        return start_cpp(stack, log_dir, name=f"{name}_{connections}",
+                         extra=["--max-connections", str(connections), "--model", model])  # fmt: skip
     if name == "go":
         return start_go(stack, log_dir, name=f"go_{connections}")
     return start_ceiling(stack, log_dir, name.removesuffix("_ceiling"))
@@ -485,14 +488,30 @@ def bench_designs(loads, log_dir):
 
 
 def bench_design_memory(log_dir):
-    """VmRSS of each design's server holding 10,000 idle connections."""
+    """VmRSS of each design's server holding 10,000 idle connections;
+    returns them by name."""
+    rss = {}
     for name, _, _ in DESIGNS:
         with contextlib.ExitStack() as stack:
             server = start_design_server(stack, log_dir, name, DESIGN_IDLE_CONNECTIONS)
             connections = open_idle_connections(server, DESIGN_IDLE_CONNECTIONS)
             stack.callback(lambda c=connections: [each.close() for each in c])
-            emit(f"rss_{DESIGN_IDLE_CONNECTIONS}_idle_{name}_kb", settled_rss_kb(server))
+            rss[name] = settled_rss_kb(server)
+            emit(f"rss_{DESIGN_IDLE_CONNECTIONS}_idle_{name}_kb", rss[name])
             emit(f"threads_{DESIGN_IDLE_CONNECTIONS}_idle_{name}", server.threads())
+    return rss
+
+
+def report_design_targets(designs, rss):
+    """The targets of the event-loop issue, as ratios from this run."""
+    top = max(DESIGN_CONNECTION_COUNTS)
+    at = 1000 if 1000 in DESIGN_CONNECTION_COUNTS else top
+    epoll, go, ceiling = designs["cpp_epoll"], designs["go"], designs["epoll_ceiling"]
+    report_target(f"epoll_over_go_rps_{at}", ratio(epoll[at][0], go[at][0]), 1.15)
+    report_target("epoll_cpu_over_go_50", ratio(epoll[50][2], go[50][2]), 1.0, at_least=False)
+    report_target(f"epoll_over_ceiling_rps_{at}", ratio(epoll[at][0], ceiling[at][0]), 0.9)
+    report_target(f"epoll_rss_over_go_{DESIGN_IDLE_CONNECTIONS}_idle",
+                  ratio(rss["cpp_epoll"], rss["go"]), 1.0, at_least=False)  # fmt: skip
 
 
 # ------------------------------------------------------------------- plot --
@@ -676,7 +695,7 @@ def main():
         designs = bench_designs(loads, log_dir)
         print(f"# designs: resident size with {DESIGN_IDLE_CONNECTIONS} idle connections",
               flush=True)  # fmt: skip
-        bench_design_memory(log_dir)
+        design_rss = bench_design_memory(log_dir)
 
     counts = [row[0] for row in sweep]
     write_svg(SVG_PATH, "STRING round trips per second (make bench)", counts, [
@@ -695,6 +714,8 @@ def main():
     report_target("decode_ratio", codec["decode_ratio"], TARGET_CODEC_RATIO)
     report_target("string_ratio_50", string_ratio, TARGET_STRING_RATIO)
     report_target("rss_ratio_1000_idle", rss_ratio, TARGET_RSS_RATIO, at_least=False)
+    print("# targets (issue 13: --model epoll)")
+    report_design_targets(designs, design_rss)
     print(f"# took {time.monotonic() - started:.0f} s on {os.cpu_count()} cores")
     emit("other_programs_cores", machine.other_cores())
     if loads.failed_runs:

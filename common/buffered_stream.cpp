@@ -69,6 +69,10 @@ void BufferedStream::bound_receive_wait() {
 }
 
 void BufferedStream::wait_until_writable() {
+  if (const WaitHooks* hooks = wait_hooks()) {
+    if (!hooks->wait_for(fd_, true, deadline_)) time_left();  // which throws
+    return;
+  }
   if (!deadline_) return;  // no deadline: the blocking send itself waits
   while (true) {
     pollfd waiting{fd_, POLLOUT, 0};
@@ -87,6 +91,7 @@ void BufferedStream::wait_until_writable() {
 std::size_t BufferedStream::fill() {
   read_pos_ = 0;
   read_end_ = 0;
+  if (const WaitHooks* hooks = wait_hooks()) return fill_on_event_loop(*hooks);
   while (true) {
     bound_receive_wait();
     ssize_t received = ::recv(fd_, read_buffer_.get(), read_capacity_, 0);
@@ -98,6 +103,24 @@ std::size_t BufferedStream::fill() {
     // A timed-out recv() goes round again: bound_receive_wait() throws if
     // the deadline has passed, and sets the time that is left if not.
     if (errno != EINTR && !timed_out) throw_errno("recv");
+  }
+}
+
+// On an event loop: recv() without waiting; when nothing has arrived, the
+// loop serves its other connections until this socket is readable or the
+// deadline has come.
+std::size_t BufferedStream::fill_on_event_loop(const WaitHooks& hooks) {
+  while (true) {
+    ssize_t received = ::recv(fd_, read_buffer_.get(), read_capacity_, MSG_DONTWAIT);
+    if (received >= 0) {
+      read_end_ = static_cast<std::size_t>(received);
+      return read_end_;
+    }
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      if (!hooks.wait_for(fd_, false, deadline_)) time_left();  // which throws
+    } else if (errno != EINTR) {
+      throw_errno("recv");
+    }
   }
 }
 
@@ -221,7 +244,7 @@ void BufferedStream::send_buffer(std::size_t& sent_total) {
     // deadline) only when it is full; a poll() before every send would cost
     // a system call per reply for nothing.
     ssize_t sent = ::send(fd_, write_buffer_.data() + sent_total, write_buffer_.size() - sent_total,
-                          MSG_NOSIGNAL | (deadline_ ? MSG_DONTWAIT : 0));
+                          MSG_NOSIGNAL | (deadline_ || wait_hooks() ? MSG_DONTWAIT : 0));
     if (sent >= 0) {
       sent_total += static_cast<std::size_t>(sent);
     } else if (errno == EAGAIN || errno == EWOULDBLOCK) {

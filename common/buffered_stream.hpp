@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "memory_budget.hpp"
+#include "wait_hooks.hpp"
 
 namespace net {
 
@@ -81,6 +82,7 @@ class BufferedStream {
 
  private:
   std::size_t fill();
+  std::size_t fill_on_event_loop(const WaitHooks& hooks);
   void make_room(std::string& line, std::size_t size, std::size_t max_length,
                  MemoryReservation& memory);
   void bound_receive_wait();

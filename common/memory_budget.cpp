@@ -1,5 +1,6 @@
 #include "memory_budget.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "error.hpp"
@@ -17,15 +18,35 @@ void MemoryBudget::acquire(std::size_t bytes, std::optional<Clock::time_point> d
   check_fits(bytes, use);
   std::unique_lock lock(mutex_);
   auto fits = [&] { return in_use_ <= ceiling(use) && bytes <= ceiling(use) - in_use_; };
-  if (deadline) {
-    if (!released_.wait_until(lock, *deadline, fits)) {
-      throw ProtocolError("server busy: no memory for this message before its deadline (the " +
-                          std::to_string(limit_) + " bytes of --max-memory are in use)");
-    }
+  if (const WaitHooks* hooks = wait_hooks()) {
+    wait_on_event_loop(*hooks, lock, deadline, fits);
+  } else if (deadline) {
+    if (!released_.wait_until(lock, *deadline, fits)) throw_busy();
   } else {
     released_.wait(lock, fits);
   }
   in_use_ += bytes;
+}
+
+void MemoryBudget::throw_busy() const {
+  throw ProtocolError("server busy: no memory for this message before its deadline (the " +
+                      std::to_string(limit_) + " bytes of --max-memory are in use)");
+}
+
+// On an event loop a condition variable would hold up the loop's other
+// connections, and the one that would release the memory may be among
+// them: so look again every millisecond, letting them run in between.
+void MemoryBudget::wait_on_event_loop(const WaitHooks& hooks, std::unique_lock<std::mutex>& lock,
+                                      std::optional<Clock::time_point> deadline,
+                                      const std::function<bool()>& fits) const {
+  constexpr std::chrono::milliseconds kLookAgain{1};
+  while (!fits()) {
+    Clock::time_point now = Clock::now();
+    if (deadline && now >= *deadline) throw_busy();
+    lock.unlock();
+    hooks.sleep_until(deadline ? std::min(now + kLookAgain, *deadline) : now + kLookAgain);
+    lock.lock();
+  }
 }
 
 void MemoryBudget::release(std::size_t bytes) noexcept {

@@ -31,8 +31,11 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <functional>
 #include <mutex>
 #include <optional>
+
+#include "wait_hooks.hpp"
 
 namespace net {
 
@@ -57,6 +60,7 @@ class MemoryBudget {
   void release(std::size_t bytes) noexcept;
   // Throws acquire()'s ProtocolError if one holder could never have `bytes`.
   void check_fits(std::size_t bytes, Use use) const;
+
   // The most `use` may fill.
   std::size_t ceiling(Use use) const { return use == Use::Decoding ? limit_ : limit_ - limit_ / 4; }
 
@@ -64,6 +68,11 @@ class MemoryBudget {
   std::size_t in_use() const;
 
  private:
+  [[noreturn]] void throw_busy() const;
+  void wait_on_event_loop(const WaitHooks& hooks, std::unique_lock<std::mutex>& lock,
+                          std::optional<Clock::time_point> deadline,
+                          const std::function<bool()>& fits) const;
+
   const std::size_t limit_;
   mutable std::mutex mutex_;
   std::condition_variable released_;

@@ -3,6 +3,8 @@
 #include <pthread.h>
 #include <sys/socket.h>
 
+#include <algorithm>
+
 #include "../../common/log.hpp"
 
 namespace server {
@@ -23,6 +25,12 @@ void ConnectionThreads::use_stack_size_for_new_threads(std::size_t size) {
   });
 }
 
+ConnectionThreads::ConnectionThreads(ServerModel model) {
+  if (model == ServerModel::Threads) return;
+  unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  for (unsigned i = 0; i < cores; ++i) loops_.push_back(std::make_unique<EventLoop>(kStackSize));
+}
+
 ConnectionThreads::~ConnectionThreads() {
   stop_all(std::chrono::milliseconds(0));
 }
@@ -33,11 +41,7 @@ void ConnectionThreads::start(net::Socket socket, std::string peer, Work work) {
   connection.socket = std::move(socket);
   connection.peer = std::move(peer);
   try {
-    use_stack_size_for_new_threads(kStackSize);
-    connection.thread = std::thread([this, &connection, work = std::move(work)] {
-      // Named, so that `top -H`, gdb and the tests can tell connection
-      // threads from the others.
-      ::pthread_setname_np(::pthread_self(), "connection");
+    auto serve = [this, &connection, work = std::move(work)] {
       // An exception that left a thread's function would end the whole
       // process (std::terminate); `work` catches its own, and this catches
       // what could still escape, such as std::bad_alloc.
@@ -53,6 +57,26 @@ void ConnectionThreads::start(net::Socket socket, std::string peer, Work work) {
       connection.socket.close();
       connection.finished = true;
       thread_finished_.notify_all();
+    };
+    if (!loops_.empty()) {
+      loops_[next_loop_++ % loops_.size()]->post(
+          std::move(serve), [this, &connection](const std::exception& error) {
+            // As for a thread that cannot start: this connection closes, the
+            // others go on being served.
+            LOG("Cannot start a fiber for a new connection: ", error.what());
+            std::lock_guard finished_lock(mutex_);
+            connection.socket.close();
+            connection.finished = true;
+            thread_finished_.notify_all();
+          });
+      return;
+    }
+    use_stack_size_for_new_threads(kStackSize);
+    connection.thread = std::thread([serve = std::move(serve)] {
+      // Named, so that `top -H`, gdb and the tests can tell connection
+      // threads from the others.
+      ::pthread_setname_np(::pthread_self(), "connection");
+      serve();
     });
   } catch (...) {
     connections_.pop_back();  // closes the socket
@@ -79,7 +103,9 @@ void ConnectionThreads::reap_finished() {
   }
   // Joined outside the lock: a thread that has set `finished` may still be
   // unlocking the mutex on its way out.
-  for (Connection& connection : done) connection.thread.join();
+  for (Connection& connection : done) {
+    if (connection.thread.joinable()) connection.thread.join();
+  }
 }
 
 void ConnectionThreads::shutdown_sockets(bool busy_ones_too) {
@@ -112,10 +138,19 @@ void ConnectionThreads::stop_all(std::chrono::milliseconds grace) {
   shutdown_sockets(true);
   std::list<Connection> all;
   {
-    std::lock_guard lock(mutex_);
+    // A fiber has no thread to join: wait until it has finished.
+    std::unique_lock lock(mutex_);
+    thread_finished_.wait(lock, [this] {
+      for (const Connection& connection : connections_) {
+        if (!connection.finished && !connection.thread.joinable()) return false;
+      }
+      return true;
+    });
     all.swap(connections_);
   }
-  for (Connection& connection : all) connection.thread.join();
+  for (Connection& connection : all) {
+    if (connection.thread.joinable()) connection.thread.join();
+  }
 }
 
 }  // namespace server

@@ -16,10 +16,17 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "../../common/socket.hpp"
+#include "event_loop.hpp"
 
 namespace server {
+
+// How connections are served (docs/performance.md compares the two): a
+// thread each, the tutorial's design, or fibers on one epoll event loop per
+// core (event_loop.hpp). The handlers are the same under both.
+enum class ServerModel { Threads, Epoll };
 
 // One connection: its socket, its thread, and what the thread is doing.
 struct Connection {
@@ -31,6 +38,9 @@ struct Connection {
   bool finished = false;  // guarded by ConnectionThreads::mutex_
 };
 
+// With --model epoll the same connections run on fibers of event loops
+// (event_loop.hpp), one loop per core, instead of on threads of their own;
+// the rest of this class is the same for both.
 class ConnectionThreads {
  public:
   // Each connection thread's stack: what a value nested as deep as the gob
@@ -45,7 +55,7 @@ class ConnectionThreads {
 
   using Work = std::function<void(Connection&)>;
 
-  ConnectionThreads() = default;
+  explicit ConnectionThreads(ServerModel model = ServerModel::Threads);
   ConnectionThreads(const ConnectionThreads&) = delete;
   ConnectionThreads& operator=(const ConnectionThreads&) = delete;
   ~ConnectionThreads();  // stops and joins whatever is left
@@ -73,6 +83,9 @@ class ConnectionThreads {
   mutable std::mutex mutex_;
   std::condition_variable thread_finished_;
   std::list<Connection> connections_;  // a list: entries never move
+  // Declared last, so destroyed first: after stop_all, their fibers are done.
+  std::vector<std::unique_ptr<EventLoop>> loops_;
+  std::size_t next_loop_ = 0;  // guarded by mutex_: connections go round the loops
 };
 
 }  // namespace server

@@ -16,7 +16,7 @@
 namespace server {
 
 Endpoint::Endpoint(EndpointOptions options)
-    : options_(options), memory_budget_(options.max_memory) {
+    : options_(options), memory_budget_(options.max_memory), connections_(options.model) {
   if (::pipe2(stop_pipe_, O_CLOEXEC | O_NONBLOCK) < 0) net::throw_errno("pipe2");
 }
 

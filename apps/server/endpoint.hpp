@@ -29,6 +29,7 @@ namespace server {
 using Handler = std::function<void(net::BufferedStream&)>;
 
 struct EndpointOptions {
+  ServerModel model = ServerModel::Threads;
   std::uint16_t port = 61000;
   std::size_t max_line = 64 * 1024;                   // command line, STRING data
   std::chrono::milliseconds idle_timeout{300'000};    // silence between commands

@@ -34,6 +34,10 @@ Options (one dash or two, the value after a space or an '='; -port 7,
                         connections together; one that needs more waits for
                         it until its message deadline, then is told
                         "ERR server busy: ..." (default 268435456: 256 MiB)
+  --model threads|epoll how connections are served: a thread each, as
+                        the tutorial's goroutines (default), or one epoll
+                        event loop per core, each serving many connections
+                        (docs/performance.md compares them)
   -h, --help            this text
 
 Stop it with Ctrl-C (SIGINT) or SIGTERM: it stops accepting, lets commands
@@ -56,6 +60,7 @@ enum OptionId : int {
   kMessageTimeout,
   kMaxConnections,
   kMaxMemory,
+  kModel,
 };
 
 // "h": -h is help. The long names, with whether each takes a value.
@@ -69,6 +74,7 @@ constexpr option kLongOptions[] = {
     {"message-timeout", required_argument, nullptr, kMessageTimeout},
     {"max-connections", required_argument, nullptr, kMaxConnections},
     {"max-memory", required_argument, nullptr, kMaxMemory},
+    {"model", required_argument, nullptr, kModel},
     {"help", no_argument, nullptr, 'h'},
     {nullptr, 0, nullptr, 0},  // the end of the table, as getopt wants it
 };
@@ -79,6 +85,12 @@ std::uint64_t number(const char* flag, std::uint64_t minimum, std::uint64_t maxi
 
 std::chrono::milliseconds seconds(const char* flag) {
   return std::chrono::milliseconds(number(flag, 1, 86400) * 1000);
+}
+
+ServerModel model(const std::string& name) {
+  if (name == "threads") return ServerModel::Threads;
+  if (name == "epoll") return ServerModel::Epoll;
+  throw std::invalid_argument("--model must be threads or epoll, not '" + name + "'");
 }
 
 // Stores the value of one option getopt_long_only has found.
@@ -94,6 +106,7 @@ void apply_option(int id, ServerOptions& options) {
       options.endpoint.max_connections = number("max-connections", 1, 1'000'000);
       break;
     case kMaxMemory: options.endpoint.max_memory = number("max-memory", 1, 1ULL << 40); break;
+    case kModel: options.endpoint.model = model(optarg); break;
     default: throw std::logic_error("option id " + std::to_string(id) + " has no case");
   }
 }

@@ -26,6 +26,10 @@ Paths come from the environment, as the Makefile sets them:
   BIN_DIR   where server and client are (default build/release/bin)
   GO_PEER   the Go peer binary (default tests/go_peer/go_peer)
 Relative paths are taken from the repository root.
+
+  SERVER_MODEL  threads or epoll: the --model every start_server() passes
+                (`make integration` runs the tests once with each); unset,
+                the server's default
 """
 
 import atexit
@@ -53,6 +57,7 @@ BIN_DIR = _path_from_env("BIN_DIR", "build/release/bin")
 SERVER = BIN_DIR / "server"
 CLIENT = BIN_DIR / "client"
 GO_PEER = _path_from_env("GO_PEER", "tests/go_peer/go_peer")
+SERVER_MODEL = os.environ.get("SERVER_MODEL", "")
 
 # How long a server may take to log "Listen on" (sanitizer builds start slowly).
 STARTUP_SECONDS = 10
@@ -277,7 +282,8 @@ def wait_for_log(server, text, count=1, seconds=10):
 def start_server(args=(), preexec_fn=None, env=None):
     """Starts ./server --port 0 ARGS and waits until it listens. `env`
     replaces the environment when given."""
-    server = Server([SERVER, "--port", "0", *args], "server", preexec_fn, env)
+    model = ["--model", SERVER_MODEL] if SERVER_MODEL else []
+    server = Server([SERVER, "--port", "0", *model, *args], "server", preexec_fn, env)
     server.wait_for_listen()
     return server
 

@@ -3,9 +3,11 @@
     python3 tests/integration/run.py                    every tests/integration/test_*.py
     python3 tests/integration/run.py test_bad_peers     one module (or module.Class.test)
 
-`make integration` runs it with BIN_DIR, GO_PEER and RESULTS set. When
-RESULTS is set, the counts go to $RESULTS/integration.json as
-{"passed": n, "failed": n, "skipped": n} for tests/summary.py. The exit
+`make integration` runs it with BIN_DIR, GO_PEER and RESULTS set, once
+for each server model (SERVER_MODEL, see harness.py). When RESULTS is set,
+the counts go to $RESULTS/integration.json (integration-epoll.json for
+SERVER_MODEL=epoll) as {"passed": n, "failed": n, "skipped": n} for
+tests/summary.py. The exit
 status is 1 if any test failed or raised, or if no test ran.
 """
 
@@ -38,7 +40,9 @@ def main(names):
     results_dir = os.environ.get("RESULTS")
     if results_dir:
         Path(results_dir).mkdir(parents=True, exist_ok=True)
-        (Path(results_dir) / "integration.json").write_text(json.dumps(summary) + "\n")
+        model = os.environ.get("SERVER_MODEL", "")
+        name = f"integration-{model}.json" if model else "integration.json"
+        (Path(results_dir) / name).write_text(json.dumps(summary) + "\n")
     print(f"integration: {summary['passed']} passed, {summary['failed']} failed, "
           f"{summary['skipped']} skipped")
     return 0 if result.testsRun > 0 and summary["failed"] == 0 else 1

@@ -1,0 +1,59 @@
+// Fiber: a function with a stack of its own that can stop in the middle
+// (yield) and be resumed later on the same thread: a goroutine without Go's
+// scheduler. The event loop (event_loop.hpp) runs each connection's
+// Endpoint::handle_messages on one, so the code a connection runs is the
+// same under both server models; only where it waits differs.
+//
+// Built on POSIX ucontext (makecontext, swapcontext). The sanitizers are
+// told of every switch (AddressSanitizer's and ThreadSanitizer's fiber
+// interfaces): without that they take the new stack for a corrupted one.
+#pragma once
+
+#include <ucontext.h>
+
+#include <cstddef>
+#include <functional>
+
+namespace server {
+
+class Fiber {
+ public:
+  // The stack is address space (mmap'd, with a guard page below it that
+  // turns an overflow into a crash, not a corruption): only the pages the
+  // body touches become memory.
+  Fiber(std::function<void()> body, std::size_t stack_size);
+  ~Fiber();
+  Fiber(const Fiber&) = delete;
+  Fiber& operator=(const Fiber&) = delete;
+
+  // Runs the body until it yields or returns. Not from inside a fiber.
+  void resume();
+  bool finished() const { return finished_; }
+
+  // From inside a fiber's body: back to the resume() that ran it.
+  static void yield();
+  // The fiber running on this thread, or nullptr.
+  static Fiber* current();
+
+ private:
+  static void entry(unsigned high, unsigned low);  // makecontext passes ints
+  void run_body();
+  void switch_to_body();
+  void switch_to_caller();
+
+  std::function<void()> body_;
+  void* mapping_ = nullptr;
+  std::size_t mapping_size_ = 0;
+  std::size_t stack_size_ = 0;
+  ucontext_t context_{};
+  ucontext_t caller_{};
+  bool finished_ = false;
+  // The sanitizers' view of the two stacks.
+  void* fake_stack_ = nullptr;
+  const void* caller_bottom_ = nullptr;
+  std::size_t caller_size_ = 0;
+  void* tsan_fiber_ = nullptr;
+  void* tsan_caller_ = nullptr;
+};
+
+}  // namespace server
