@@ -23,7 +23,7 @@
 
 namespace server {
 
-// How connections are served (docs/performance.md compares the two): a
+// How connections are served (docs/server-designs.md compares the two): a
 // thread each, the tutorial's design, or fibers on one epoll event loop per
 // core (event_loop.hpp). The handlers are the same under both.
 enum class ServerModel { Threads, Epoll };

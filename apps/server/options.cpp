@@ -37,7 +37,7 @@ Options (one dash or two, the value after a space or an '='; -port 7,
   --model threads|epoll how connections are served: a thread each, as
                         the tutorial's goroutines (default), or one epoll
                         event loop per core, each serving many connections
-                        (docs/performance.md compares them)
+                        (docs/server-designs.md compares them)
   -h, --help            this text
 
 Stop it with Ctrl-C (SIGINT) or SIGTERM: it stops accepting, lets commands
