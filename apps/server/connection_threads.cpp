@@ -50,13 +50,7 @@ void ConnectionThreads::start(net::Socket socket, std::string peer, Work work) {
       } catch (const std::exception& error) {
         LOG("Connection from ", connection.peer, " ended: ", error.what());
       }
-      // Close at once, not when the thread is joined, so that a finished
-      // connection holds no descriptor. Under the lock: shutdown_sockets
-      // reads the descriptor.
-      std::lock_guard finished_lock(mutex_);
-      connection.socket.close();
-      connection.finished = true;
-      thread_finished_.notify_all();
+      finish(connection);
     };
     if (!loops_.empty()) {
       loops_[next_loop_++ % loops_.size()]->post(
@@ -64,10 +58,7 @@ void ConnectionThreads::start(net::Socket socket, std::string peer, Work work) {
             // As for a thread that cannot start: this connection closes, the
             // others go on being served.
             LOG("Cannot start a fiber for a new connection: ", error.what());
-            std::lock_guard finished_lock(mutex_);
-            connection.socket.close();
-            connection.finished = true;
-            thread_finished_.notify_all();
+            finish(connection);
           });
       return;
     }
@@ -82,6 +73,16 @@ void ConnectionThreads::start(net::Socket socket, std::string peer, Work work) {
     connections_.pop_back();  // closes the socket
     throw;
   }
+}
+
+// Close at once, not when the thread is joined, so that a finished
+// connection holds no descriptor. Under the lock: shutdown_sockets reads
+// the descriptor.
+void ConnectionThreads::finish(Connection& connection) {
+  std::lock_guard finished_lock(mutex_);
+  connection.socket.close();
+  connection.finished = true;
+  thread_finished_.notify_all();
 }
 
 std::size_t ConnectionThreads::active() const {

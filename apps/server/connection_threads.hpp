@@ -79,6 +79,9 @@ class ConnectionThreads {
  private:
   static void use_stack_size_for_new_threads(std::size_t size);
   void shutdown_sockets(bool busy_ones_too);
+  // Marks `connection` done (its thread or fiber has returned, or never
+  // started) and closes its socket.
+  void finish(Connection& connection);
 
   mutable std::mutex mutex_;
   std::condition_variable thread_finished_;

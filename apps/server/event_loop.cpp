@@ -32,8 +32,7 @@ EventLoop::~EventLoop() {
     std::lock_guard lock(posted_mutex_);
     stopping_ = true;
   }
-  std::uint64_t one = 1;
-  [[maybe_unused]] ssize_t ignored = ::write(wake_fd_, &one, sizeof one);
+  wake();
   thread_.join();
   ::close(wake_fd_);
   ::close(epoll_fd_);
@@ -44,6 +43,10 @@ void EventLoop::post(std::function<void()> body, CannotStart cannot_start) {
     std::lock_guard lock(posted_mutex_);
     posted_.push_back({std::move(body), std::move(cannot_start)});
   }
+  wake();
+}
+
+void EventLoop::wake() {
   std::uint64_t one = 1;
   [[maybe_unused]] ssize_t ignored = ::write(wake_fd_, &one, sizeof one);
 }

@@ -56,6 +56,7 @@ class EventLoop {
   };
 
   void run();
+  void wake();  // ends the loop's epoll_wait, from any thread
   void start_posted();
   void resume(Fiber* fiber);
   void fire_timers();

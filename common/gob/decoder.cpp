@@ -163,12 +163,6 @@ void Decoder::define_type(TypeId negated_id, WireReader& reader, std::size_t mes
   types_.define(id, reader, definition_memory_);
 }
 
-void Decoder::expect_singleton_marker(WireReader& reader) {
-  if (reader.get_uint() != 0) {
-    throw net::ProtocolError("gob: a non-struct value must start with field number 0");
-  }
-}
-
 void Decoder::expect_end(const WireReader& reader) {
   if (!reader.at_end()) {
     throw net::ProtocolError("gob: " + std::to_string(reader.remaining()) +

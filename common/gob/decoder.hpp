@@ -114,9 +114,7 @@ class Decoder final : private TypeSequence {
     allow_value_memory();
     ValueDecoder values(reader, types_, limits_.max_depth, value_memory_, this);
     try {
-      // A value that is not a struct was sent as a one-field struct: the
-      // field number 0 comes first.
-      if constexpr (!kTravelsAsStruct<T>) expect_singleton_marker(reader);
+      if constexpr (!kTravelsAsStruct<T>) values.expect_singleton_marker();
       Codec<T>::decode(values, id, out);
     } catch (const net::ProtocolError& error) {
       if (values.path().empty()) throw;
@@ -149,7 +147,6 @@ class Decoder final : private TypeSequence {
   std::span<const std::uint8_t> split_message(std::span<const std::uint8_t> bytes);
   void check_message_size(std::uint64_t size) const;
   void define_type(TypeId negated_id, WireReader& reader, std::size_t message_size);
-  static void expect_singleton_marker(WireReader& reader);
   static void expect_end(const WireReader& reader);
 
   Limits limits_;

@@ -80,11 +80,7 @@ class Held final : public HeldValue {
     Codec<T>::encode(out, value);
   }
   void decode(ValueDecoder& in, TypeId wire) override {
-    if constexpr (!kTravelsAsStruct<T>) {
-      if (in.bytes().get_uint() != 0) {
-        throw net::ProtocolError("gob: an interface's non-struct value must start with field 0");
-      }
-    }
+    if constexpr (!kTravelsAsStruct<T>) in.expect_singleton_marker();
     Codec<T>::decode(in, wire, value);
   }
   void append_go_syntax(std::string& out) const override { GoSyntax<T>::append_value(out, value); }

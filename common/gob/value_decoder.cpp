@@ -28,6 +28,12 @@ void ValueDecoder::mismatch(TypeId id, std::string_view local_type) const {
                            ", local type is " + std::string(local_type));
 }
 
+void ValueDecoder::expect_singleton_marker() {
+  if (bytes_.get_uint() != 0) {
+    throw net::ProtocolError("gob: a non-struct value must start with field number 0");
+  }
+}
+
 void ValueDecoder::enter() {
   if (++depth_ > max_depth_) {
     throw net::ProtocolError("gob: value nested deeper than the limit of " +

@@ -67,6 +67,10 @@ class ValueDecoder {
   void pop_field() { path_.pop_back(); }
   std::string path() const;
 
+  // A value that is not a struct travels as a one-field struct, at the top
+  // of a message or in an interface: its field number 0 comes first.
+  void expect_singleton_marker();
+
   // Reads past one value of type `id` without keeping it.
   void skip(TypeId id);
   // Skips a field of the sender's struct that ours (`local_struct`) lacks,
