@@ -99,6 +99,8 @@ class BufferedStream {
   std::size_t read_capacity_;
   std::size_t read_pos_ = 0;  // next byte to hand out
   std::size_t read_end_ = 0;  // one past the last byte received
+  // On an event loop: the last recv() emptied the socket (fill_on_event_loop).
+  bool socket_drained_ = false;
   std::vector<std::uint8_t> write_buffer_;
   int write_error_ = 0;           // errno of the first failed send; sticky
   bool write_timed_out_ = false;  // a flush met its deadline; sticky too

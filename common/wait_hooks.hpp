@@ -19,7 +19,10 @@ namespace net {
 struct WaitHooks {
   using Clock = std::chrono::steady_clock;
   // Until `fd` is readable (or writable), or `deadline` (none: no limit).
-  // Returns false when the deadline came first.
+  // Returns false when the deadline came first. Call it once the socket has
+  // been found empty (or full); it may return when the socket has become
+  // ready and been emptied again, so the caller tries, and maybe waits,
+  // again.
   bool (*wait_for)(int fd, bool writable, std::optional<Clock::time_point> deadline);
   // Lets the loop's other connections run until `when`.
   void (*sleep_until)(Clock::time_point when);

@@ -54,7 +54,8 @@ void ConnectionThreads::start(net::Socket socket, std::string peer, Work work) {
     };
     if (!loops_.empty()) {
       loops_[next_loop_++ % loops_.size()]->post(
-          std::move(serve), [this, &connection](const std::exception& error) {
+          connection.socket.fd(), std::move(serve),
+          [this, &connection](const std::exception& error) {
             // As for a thread that cannot start: this connection closes, the
             // others go on being served.
             LOG("Cannot start a fiber for a new connection: ", error.what());

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <stdexcept>
 
 #include "../../common/error.hpp"
 #include "../../common/wait_hooks.hpp"
@@ -38,10 +39,10 @@ EventLoop::~EventLoop() {
   ::close(epoll_fd_);
 }
 
-void EventLoop::post(std::function<void()> body, CannotStart cannot_start) {
+void EventLoop::post(int fd, std::function<void()> body, CannotStart cannot_start) {
   {
     std::lock_guard lock(posted_mutex_);
-    posted_.push_back({std::move(body), std::move(cannot_start)});
+    posted_.push_back({fd, std::move(body), std::move(cannot_start)});
   }
   wake();
 }
@@ -67,14 +68,12 @@ void EventLoop::run() {
         [[maybe_unused]] ssize_t ignored = ::read(wake_fd_, &wakes, sizeof wakes);
         continue;
       }
-      auto* waiting = static_cast<Waiting*>(ready[i].data.ptr);
-      waiting->ready = true;
-      resume(waiting->fiber);
+      socket_ready(*static_cast<Task*>(ready[i].data.ptr), ready[i].events);
     }
     fire_timers();
     start_posted();
     std::lock_guard lock(posted_mutex_);
-    if (stopping_ && fibers_.empty() && posted_.empty()) return;
+    if (stopping_ && tasks_.empty() && posted_.empty()) return;
   }
 }
 
@@ -85,30 +84,57 @@ void EventLoop::start_posted() {
     posted.swap(posted_);
   }
   for (Posted& each : posted) {
-    std::unique_ptr<Fiber> fiber;
     try {
-      fiber = std::make_unique<Fiber>(std::move(each.body), stack_size_);
+      start(each.fd, std::make_unique<Fiber>(std::move(each.body), stack_size_));
     } catch (const std::exception& error) {
       each.cannot_start(error);
-      continue;
     }
-    Fiber* raw = fiber.get();
-    fibers_.emplace(raw, std::move(fiber));
-    resume(raw);
   }
 }
 
-void EventLoop::resume(Fiber* fiber) {
-  fiber->resume();
-  if (fiber->finished()) fibers_.erase(fiber);
+// The socket joins the set until its fiber has finished, edge-triggered,
+// for both directions: see event_loop.hpp.
+void EventLoop::start(int fd, std::unique_ptr<Fiber> fiber) {
+  auto task = std::make_unique<Task>(Task{fd, std::move(fiber)});
+  epoll_event event{};
+  event.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+  event.data.ptr = task.get();
+  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event) < 0) net::throw_errno("epoll_ctl");
+  Task& started = *task;
+  tasks_.emplace(&started, std::move(task));
+  resume(started);
+}
+
+// An edge for a task's socket. It matters only if the task waits for that
+// direction; an error or hang-up ends any wait (the call tried next says
+// what happened).
+void EventLoop::socket_ready(Task& task, std::uint32_t events) {
+  if ((events & (EPOLLERR | EPOLLHUP)) != 0) events |= EPOLLIN | EPOLLOUT;
+  if ((events & (EPOLLRDHUP | EPOLLERR | EPOLLHUP)) != 0) task.reading_ended = true;
+  if ((events & EPOLLIN) != 0 && task.waiting_for != EPOLLIN) task.unread_arrival = true;
+  if ((events & task.waiting_for) == 0) return;
+  task.ready = true;
+  resume(task);
+}
+
+void EventLoop::resume(Task& task) {
+  running_ = &task;
+  task.fiber->resume();
+  running_ = nullptr;
+  if (!task.fiber->finished()) return;
+  // Out of the set before the task goes, in case its socket is still open:
+  // no later event may find it. (A closed socket has left already; then
+  // this fails harmlessly.)
+  ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, task.fd, nullptr);
+  tasks_.erase(&task);
 }
 
 void EventLoop::fire_timers() {
   Clock::time_point now = Clock::now();
   while (!timers_.empty() && timers_.begin()->first <= now) {
-    Fiber* fiber = timers_.begin()->second;
+    Task& task = *timers_.begin()->second;
     timers_.erase(timers_.begin());
-    resume(fiber);
+    resume(task);
   }
 }
 
@@ -120,43 +146,29 @@ int EventLoop::milliseconds_to_next_timer() const {
 
 // ----------------------------------------------- from inside a fiber --
 
-// One-shot: a socket is watched only while its fiber waits for it, so an
-// event can only ever find a fiber that is waiting.
-void EventLoop::watch(int fd, bool writable, Waiting* waiting) {
-  epoll_event event{};
-  event.events = (writable ? EPOLLOUT : EPOLLIN) | EPOLLONESHOT;
-  event.data.ptr = waiting;
-  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &event) == 0) return;
-  if (errno != ENOENT || ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event) < 0) {
-    net::throw_errno("epoll_ctl");
-  }
-}
-
-// After a deadline: out of the set, so that no event can come for a fiber
-// that has stopped waiting (watch() adds it again).
-void EventLoop::unwatch(int fd) {
-  ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
-}
-
 bool EventLoop::wait_for(int fd, bool writable, std::optional<Clock::time_point> deadline) {
   EventLoop& loop = *this_threads_loop;
-  if (deadline && Clock::now() >= *deadline) return false;
-  Waiting waiting{Fiber::current()};
-  loop.watch(fd, writable, &waiting);
-  std::optional<std::multimap<Clock::time_point, Fiber*>::iterator> timer;
-  if (deadline) timer = loop.timers_.emplace(*deadline, waiting.fiber);
-  Fiber::yield();
-  if (waiting.ready) {
-    if (timer) loop.timers_.erase(*timer);
-  } else {
-    loop.unwatch(fd);  // the timer fired (and is gone)
+  Task& task = *loop.running_;
+  if (fd != task.fd)
+    throw std::logic_error("a fiber can wait only for its own connection's socket");
+  if (!writable && (task.unread_arrival || task.reading_ended)) {
+    task.unread_arrival = false;  // bytes came while it was busy: read them
+    return true;
   }
-  return waiting.ready;
+  if (deadline && Clock::now() >= *deadline) return false;
+  std::optional<Timers::iterator> timer;
+  if (deadline) timer = loop.timers_.emplace(*deadline, &task);
+  task.waiting_for = writable ? EPOLLOUT : EPOLLIN;
+  task.ready = false;
+  Fiber::yield();
+  task.waiting_for = 0;
+  if (task.ready && timer) loop.timers_.erase(*timer);  // else it fired, and is gone
+  return task.ready;
 }
 
 void EventLoop::sleep_until(Clock::time_point when) {
   EventLoop& loop = *this_threads_loop;
-  loop.timers_.emplace(when, Fiber::current());
+  loop.timers_.emplace(when, loop.running_);
   Fiber::yield();
 }
 

@@ -1,13 +1,15 @@
 #include "fiber.hpp"
 
+#include <cxxabi.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include <cstdint>
 #include <exception>
+#include <utility>
 
 #include "../../common/error.hpp"
 #include "../../common/log.hpp"
+#include "context_switch.hpp"
 
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/common_interface_defs.h>
@@ -32,13 +34,9 @@ Fiber::Fiber(std::function<void()> body, std::size_t stack_size)
                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
   if (mapping_ == MAP_FAILED) net::throw_errno("mmap (a fiber's stack)");
   ::mprotect(mapping_, page, PROT_NONE);  // the guard page: stacks grow down
-  ::getcontext(&context_);
-  context_.uc_stack.ss_sp = static_cast<char*>(mapping_) + page;
-  context_.uc_stack.ss_size = stack_size;
-  context_.uc_link = nullptr;  // the body never returns through here: see entry()
-  auto self = reinterpret_cast<std::uintptr_t>(this);
-  ::makecontext(&context_, reinterpret_cast<void (*)()>(&Fiber::entry), 2,
-                static_cast<unsigned>(self >> 32), static_cast<unsigned>(self & 0xffffffffu));
+  stack_bottom_ = static_cast<char*>(mapping_) + page;
+  stack_pointer_ =
+      prepare_stack(static_cast<char*>(stack_bottom_) + stack_size, &Fiber::entry, this);
 #ifdef FIBER_TSAN
   tsan_fiber_ = __tsan_create_fiber(0);
 #endif
@@ -69,13 +67,15 @@ void Fiber::yield() {
 void Fiber::switch_to_body() {
 #ifdef FIBER_ASAN
   void* caller_fake_stack = nullptr;
-  __sanitizer_start_switch_fiber(&caller_fake_stack, context_.uc_stack.ss_sp, stack_size_);
+  __sanitizer_start_switch_fiber(&caller_fake_stack, stack_bottom_, stack_size_);
 #endif
 #ifdef FIBER_TSAN
   tsan_caller_ = __tsan_get_current_fiber();
   __tsan_switch_to_fiber(tsan_fiber_, 0);
 #endif
-  ::swapcontext(&caller_, &context_);
+  swap_exceptions_in_flight();
+  server_switch_context(&caller_stack_pointer_, stack_pointer_);
+  swap_exceptions_in_flight();
 #ifdef FIBER_ASAN
   __sanitizer_finish_switch_fiber(caller_fake_stack, nullptr, nullptr);
 #endif
@@ -89,20 +89,30 @@ void Fiber::switch_to_caller() {
 #ifdef FIBER_TSAN
   __tsan_switch_to_fiber(tsan_caller_, 0);
 #endif
-  ::swapcontext(&context_, &caller_);
+  server_switch_context(&stack_pointer_, caller_stack_pointer_);
 #ifdef FIBER_ASAN
   __sanitizer_finish_switch_fiber(fake_stack_, &caller_bottom_, &caller_size_);
 #endif
 }
 
-void Fiber::entry(unsigned high, unsigned low) {
-  auto self = reinterpret_cast<Fiber*>((static_cast<std::uintptr_t>(high) << 32) | low);
+void Fiber::entry(void* argument) {
+  auto* self = static_cast<Fiber*>(argument);
 #ifdef FIBER_ASAN
   __sanitizer_finish_switch_fiber(nullptr, &self->caller_bottom_, &self->caller_size_);
 #endif
   self->run_body();
   self->finished_ = true;
   self->switch_to_caller();  // never comes back: a finished fiber is not resumed
+}
+
+// Exchanges the thread's exceptions in flight with those kept here: on the
+// way into the body, resume()'s are kept and the body's put in place; on
+// the way out, the reverse. Without it, a fiber paused inside a catch block
+// (an ERR reply waiting for its peer to read) would, when resumed, handle
+// whichever exception another fiber of the loop had caught last.
+void Fiber::swap_exceptions_in_flight() {
+  auto& in_flight = *reinterpret_cast<ExceptionsInFlight*>(abi::__cxa_get_globals());
+  std::swap(in_flight, other_exceptions_);
 }
 
 // No exception may leave a fiber's first frame: there is nothing above it

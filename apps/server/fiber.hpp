@@ -4,12 +4,13 @@
 // Endpoint::handle_messages on one, so the code a connection runs is the
 // same under both server models; only where it waits differs.
 //
-// Built on POSIX ucontext (makecontext, swapcontext). The sanitizers are
-// told of every switch (AddressSanitizer's and ThreadSanitizer's fiber
-// interfaces): without that they take the new stack for a corrupted one.
+// A switch is server_switch_context (context_switch.hpp): registers and
+// stack pointer, no system call. Two more things belong to a thread and
+// are switched with the stack: the exceptions its catch blocks are
+// handling (the C++ runtime keeps them per thread), and the sanitizers'
+// view of the stack (AddressSanitizer's and ThreadSanitizer's fiber
+// interfaces: without them they take the new stack for a corrupted one).
 #pragma once
-
-#include <ucontext.h>
 
 #include <cstddef>
 #include <functional>
@@ -36,17 +37,29 @@ class Fiber {
   static Fiber* current();
 
  private:
-  static void entry(unsigned high, unsigned low);  // makecontext passes ints
+  // What the C++ runtime keeps per thread about exceptions (the Itanium C++
+  // ABI's __cxa_eh_globals): the chain of exceptions that catch blocks are
+  // handling, and how many are thrown and not yet caught.
+  struct ExceptionsInFlight {
+    void* caught = nullptr;
+    unsigned int uncaught = 0;
+  };
+
+  static void entry(void* self);
   void run_body();
   void switch_to_body();
   void switch_to_caller();
+  void swap_exceptions_in_flight();
 
   std::function<void()> body_;
   void* mapping_ = nullptr;
   std::size_t mapping_size_ = 0;
+  void* stack_bottom_ = nullptr;
   std::size_t stack_size_ = 0;
-  ucontext_t context_{};
-  ucontext_t caller_{};
+  void* stack_pointer_ = nullptr;         // the body's, while it is paused
+  void* caller_stack_pointer_ = nullptr;  // resume()'s, while the body runs
+  // The body's while it runs; resume()'s while it is paused.
+  ExceptionsInFlight other_exceptions_;
   bool finished_ = false;
   // The sanitizers' view of the two stacks.
   void* fake_stack_ = nullptr;

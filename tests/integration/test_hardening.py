@@ -5,6 +5,7 @@ to hostile, slow or numerous peers (issue "Hardening"). Counts of
 descriptors and threads come from /proc/PID/fd and /proc/PID/task.
 """
 
+import contextlib
 import os
 import resource
 import selectors
@@ -58,13 +59,25 @@ def connection_threads(pid):
     return count
 
 
+def sockets(pid):
+    """The server's open sockets: the listener, and one per connection."""
+    count = 0
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        with contextlib.suppress(FileNotFoundError):
+            count += os.readlink(f"/proc/{pid}/fd/{fd}").startswith("socket:")
+    return count
+
+
 def idle_counts(server):
     """Descriptors and threads of a server with no client, measured after
     one exchange: a sanitizer runtime starts a helper thread of its own
-    with the first connection thread."""
+    with the first connection thread. Under --model epoll no thread ends
+    with the connection: its socket, closed, says it is over."""
     assert harness.run_client("127.0.0.1", server.port).code == 0
     wait_until(lambda: connection_threads(server.pid) == 0, 10,
                "the warm-up connection's thread never ended")
+    wait_until(lambda: sockets(server.pid) == 1, 10,
+               "the warm-up connection's socket was never closed")
     return descriptor_count(server.pid), thread_count(server.pid)
 
 

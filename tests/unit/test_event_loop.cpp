@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -49,15 +50,46 @@ TEST_CASE("fiber: yields in the middle and goes on where it stopped") {
   CHECK(server::Fiber::current() == nullptr);
 }
 
+// The C++ runtime keeps the exceptions that catch blocks are handling per
+// thread; fibers share a thread. A handler that waits inside a catch block
+// (an ERR reply to a peer that does not read) must still find its own
+// exception when it resumes, whatever the fibers in between threw.
+TEST_CASE("fiber: each keeps its own exception while it waits inside a catch block") {
+  std::vector<std::string> rethrown;
+  auto throw_wait_rethrow = [&rethrown](const char* name) {
+    return [&rethrown, name] {
+      try {
+        throw std::runtime_error(name);
+      } catch (const std::exception&) {
+        server::Fiber::yield();
+        try {
+          throw;  // the exception being handled: this fiber's
+        } catch (const std::exception& again) {
+          rethrown.push_back(again.what());
+        }
+      }
+    };
+  };
+  server::Fiber first(throw_wait_rethrow("first"), kStack);
+  server::Fiber second(throw_wait_rethrow("second"), kStack);
+  first.resume();  // both wait inside their catch blocks
+  second.resume();
+  first.resume();
+  second.resume();
+  CHECK(rethrown == std::vector<std::string>{"first", "second"});
+  CHECK(std::uncaught_exceptions() == 0);
+}
+
 TEST_CASE("event loop: a silent peer holds up no other connection on the same loop") {
-  server::EventLoop loop(kStack);
   test::SocketPair silent = test::make_socket_pair();
   test::SocketPair talking = test::make_socket_pair();
+  server::EventLoop loop(kStack);  // after the sockets: gone (joined) before them
   std::atomic<bool> silent_timed_out{false}, talking_read{false};
   std::string line;
   // First the one whose peer never writes: it waits on the loop, with a
   // deadline, and must not keep the loop from the second.
   loop.post(
+      silent.ours.fd(),
       [&] {
         net::BufferedStream stream(silent.ours.fd());
         stream.set_deadline(std::chrono::steady_clock::now() + std::chrono::milliseconds(300));
@@ -69,6 +101,7 @@ TEST_CASE("event loop: a silent peer holds up no other connection on the same lo
       },
       [](const std::exception&) {});
   loop.post(
+      talking.ours.fd(),
       [&] {
         net::BufferedStream stream(talking.ours.fd());
         stream.set_deadline(std::chrono::steady_clock::now() + std::chrono::seconds(10));
@@ -84,11 +117,12 @@ TEST_CASE("event loop: a silent peer holds up no other connection on the same lo
 }
 
 TEST_CASE("event loop: a line trickling in byte by byte is read once, whole") {
-  server::EventLoop loop(kStack);
   test::SocketPair pair = test::make_socket_pair();
+  server::EventLoop loop(kStack);
   std::atomic<bool> done{false};
   std::optional<std::string> line;
   loop.post(
+      pair.ours.fd(),
       [&] {
         net::BufferedStream stream(pair.ours.fd(), 1);
         stream.set_deadline(std::chrono::steady_clock::now() + std::chrono::seconds(10));
@@ -101,4 +135,41 @@ TEST_CASE("event loop: a line trickling in byte by byte is read once, whole") {
   REQUIRE(eventually(done));
   CHECK(line == "Additional data.");
   CHECK(peer.finish());
+}
+
+// A short read empties the socket, so the next read waits for an edge
+// first; but the end of stream that came with the last bytes brings no
+// edge of its own. It must still be read, not waited for until the
+// deadline.
+TEST_CASE("event loop: the end of stream that came with the last line is read, not waited for") {
+  test::SocketPair pair = test::make_socket_pair();
+  server::EventLoop loop(kStack);
+  std::atomic<bool> done{false};
+  std::optional<std::string> line, after;
+  bool timed_out = false;
+  std::atomic<bool> reading{false};
+  loop.post(
+      pair.ours.fd(),
+      [&] {
+        net::BufferedStream stream(pair.ours.fd());
+        stream.set_deadline(std::chrono::steady_clock::now() + std::chrono::seconds(5));
+        reading = true;
+        try {
+          line = stream.read_line(100);
+          after = stream.read_line(100);
+        } catch (const net::TimeoutError&) {
+          timed_out = true;
+        }
+        done = true;
+      },
+      [](const std::exception&) {});
+  // Both at once, while the fiber waits: one edge for the two.
+  REQUIRE(eventually(reading));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  test::send_all(pair.theirs, test::bytes_of("last line\n"));
+  pair.theirs.close();
+  REQUIRE(eventually(done));
+  CHECK(line == "last line");
+  CHECK_FALSE(timed_out);
+  CHECK_FALSE(after.has_value());  // the end of stream
 }
