@@ -10,7 +10,7 @@
 #   make exercises-proof       proves every exercise: its test fails on the
 #                              tree as it is and passes with its patch, and
 #                              all patches together pass every test (CI)
-#   make answer-key DEST=DIR   this tree with all nine reference solutions
+#   make answer-key DEST=DIR   this tree with all twelve reference solutions
 #   make handout DEST=DIR      the course without the reference solutions
 #   make handout-test          makes one and checks it as a student uses it (CI)
 #   make grade-class TREES="a/ b/"  grades students' trees with these graders

@@ -5,7 +5,7 @@ acceptance test can tell.
   python3 tests/exercises/prove.py           (make exercises-proof, run by CI)
   python3 tests/exercises/prove.py --status  (make exercises: your progress)
   python3 tests/exercises/prove.py --answer-key DEST
-                                             (make answer-key: all nine solved)
+                                             (make answer-key: all twelve solved)
 
 The proof, for every exercise N (tests/exercises/test_NN_NAME.py together
 with docs/exercises/NN-NAME.patch):
@@ -14,7 +14,7 @@ with docs/exercises/NN-NAME.patch):
      proof of anything and counts as a failure);
   2. in a copy of that copy with the patch applied, it says PASS.
 Then the answer key: in one more copy, every patch applied one after the
-other, in order (the tree a teacher gets by solving all nine), where every
+other, in order (the tree a teacher gets by solving all twelve), where every
 acceptance test must say PASS: a solved exercise stays solved whatever else
 is solved. That counts as one more line, "answer key".
 It prints a line per exercise and a last line "exercises: P passed, F failed",
