@@ -33,6 +33,7 @@ pid however the script ends. Python standard library only.
 """
 
 import contextlib
+import glob
 import math
 import os
 import re
@@ -166,6 +167,20 @@ class Server:
                     return int(line.split()[1])
         return 0
 
+    def sleeps(self):
+        """How often its threads have gone to sleep so far, waiting (the
+        voluntary context switches of /proc/PID/task/*/status): each one
+        costs a wake-up later. A thread that has ended is no longer
+        counted, so a caller samples while the threads live."""
+        total = 0
+        for status_path in glob.glob(f"/proc/{self.process.pid}/task/*/status"):
+            with contextlib.suppress(FileNotFoundError, ProcessLookupError), \
+                    open(status_path) as status:  # fmt: skip
+                for line in status:
+                    if line.startswith("voluntary_ctxt_switches:"):
+                        total += int(line.split()[1])
+        return total
+
     def alive(self):
         return self.process.poll() is None
 
@@ -260,9 +275,10 @@ class LoadRuns:
 
     def measured(self, server, connections, requests):
         """One STRING run, watched: (round trips per second, the server's CPU
-        microseconds per round trip, the most threads it had meanwhile).
-        The CPU time includes accepting the connections and their first,
-        untimed round trip, which is part of what a design costs."""
+        microseconds per round trip, the most threads it had meanwhile, the
+        times its threads slept per round trip). The CPU time includes
+        accepting the connections and their first, untimed round trip,
+        which is part of what a design costs."""
         argv = [
             os.path.join(BIN_DIR, "load_generator"), "--host", HOST, "--port", str(server.port),
             "--connections", str(connections), "--requests", str(requests), "--mode", "string",
@@ -270,10 +286,12 @@ class LoadRuns:
         ]  # fmt: skip
         cpu_before = server.cpu_seconds()
         threads = server.threads()
+        sleeps_before = sleeps = server.sleeps()
         with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               text=True) as load:  # fmt: skip
             while load.poll() is None:
                 threads = max(threads, server.threads())
+                sleeps = max(sleeps, server.sleeps())
                 time.sleep(0.02)
             output, errors = load.communicate()
         cpu = server.cpu_seconds() - cpu_before
@@ -281,7 +299,8 @@ class LoadRuns:
         if results.get("failures", 1) != 0 or not server.alive():
             self.failed_runs.append(f"{server.name} designs C={connections}: {errors.strip()}")
         completed = results.get("completed", 0) + connections  # the untimed round trips too
-        return results.get("round_trips_per_sec", 0.0), cpu * 1e6 / completed, threads
+        return (results.get("round_trips_per_sec", 0.0), cpu * 1e6 / completed, threads,
+                (sleeps - sleeps_before) / completed)  # fmt: skip
 
     def alternate(self, servers, connections, requests, mode="string"):
         """The rates of REPETITIONS runs per server, by server name. The
@@ -447,7 +466,8 @@ def start_design_server(stack, log_dir, name, connections):
 
 def bench_designs(loads, log_dir):
     """The same STRING load on each design. Returns {name: {count: (rate
-    median, [rates], cpu median, threads)}} after printing three tables."""
+    median, [rates], cpu median, threads, sleeps median)}} after printing
+    four tables."""
     results = {name: {} for name, _, _ in DESIGNS}
     with contextlib.ExitStack() as stack:
         most = max(DESIGN_CONNECTION_COUNTS)
@@ -462,17 +482,20 @@ def bench_designs(loads, log_dir):
                     runs[name].append(loads.measured(servers[name], connections,
                                                      requests_per_connection(connections)))
             for name, measured in runs.items():
-                rates = [rate for rate, _, _ in measured]
+                rates = [run[0] for run in measured]
                 results[name][connections] = (
                     statistics.median(rates), rates,
-                    statistics.median(cpu for _, cpu, _ in measured),
-                    max(threads for _, _, threads in measured),
+                    statistics.median(run[1] for run in measured),
+                    max(run[2] for run in measured),
+                    statistics.median(run[3] for run in measured),
                 )  # fmt: skip
             print(f"  designs: {connections} connection(s)", file=sys.stderr, flush=True)
     names = [name for name, _, _ in DESIGNS]
     for title, column, form in (("round trips per second", 0, "{:>16.0f}"),
                                 ("server CPU microseconds per round trip", 2, "{:>16.1f}"),
-                                ("threads (the most seen during a run)", 3, "{:>16d}")):  # fmt: skip
+                                ("threads (the most seen during a run)", 3, "{:>16d}"),
+                                ("sleeps of a server thread per round trip (wake-ups)", 4,
+                                 "{:>16.2f}")):  # fmt: skip
         print(f"{title}, median of {DESIGN_REPETITIONS} alternating runs")
         print("connections" + "".join(f"{name:>16}" for name in names))
         for connections in DESIGN_CONNECTION_COUNTS:
@@ -480,10 +503,11 @@ def bench_designs(loads, log_dir):
             print(f"{connections:>11}{cells}")
     for name in names:
         for connections in DESIGN_CONNECTION_COUNTS:
-            rate, _, cpu, threads = results[name][connections]
+            rate, _, cpu, threads, sleeps = results[name][connections]
             emit(f"design_rps_{connections}_{name}", int(rate))
             emit(f"design_cpu_us_{connections}_{name}", cpu)
             emit(f"design_threads_{connections}_{name}", threads)
+            emit(f"design_sleeps_{connections}_{name}", sleeps)
     return results
 
 
