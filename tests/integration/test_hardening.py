@@ -288,7 +288,9 @@ class ResourceLimitTest(unittest.TestCase):
             finally:
                 for sock in clients:
                     sock.close()
+            # Their threads, or fibers, have given their stacks back.
             wait_until(lambda: connection_threads(server.pid) == 0, 10, "threads left")
+            wait_until(lambda: sockets(server.pid) == 1, 10, "connections left open")
             self.assertEqual(harness.run_client("127.0.0.1", server.port).code, 0)
 
 
