@@ -23,9 +23,9 @@
 // again), but no edge for bytes it has not read can be missed. The end of
 // stream is the exception: it can sit behind bytes a short read took, with
 // its edge already gone, so once the peer has hung up (EPOLLRDHUP) reads
-// never wait for an edge again. A fiber
-// waits only for its own connection's socket. Go's netpoller registers its
-// sockets the same way (runtime/netpoll_epoll.go).
+// never wait for an edge again. A fiber waits only for its own
+// connection's socket. Go's netpoller registers its sockets the same way
+// (runtime/netpoll_epoll.go).
 //
 // What such code must not do on a loop is block in a way the hooks do not
 // see (sleep(), a lock held across a wait): that would hold up every
