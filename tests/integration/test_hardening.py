@@ -68,16 +68,20 @@ def sockets(pid):
     return count
 
 
+def wait_until_connections_ended(pid, which):
+    """Until every connection's thread has ended and its socket is closed.
+    Under --model epoll no thread ends with a connection: its socket,
+    closed, says that its fiber is done and its stack given back."""
+    wait_until(lambda: connection_threads(pid) == 0, 10, f"{which}: a thread never ended")
+    wait_until(lambda: sockets(pid) == 1, 10, f"{which}: a socket was never closed")
+
+
 def idle_counts(server):
     """Descriptors and threads of a server with no client, measured after
     one exchange: a sanitizer runtime starts a helper thread of its own
-    with the first connection thread. Under --model epoll no thread ends
-    with the connection: its socket, closed, says it is over."""
+    with the first connection thread."""
     assert harness.run_client("127.0.0.1", server.port).code == 0
-    wait_until(lambda: connection_threads(server.pid) == 0, 10,
-               "the warm-up connection's thread never ended")
-    wait_until(lambda: sockets(server.pid) == 1, 10,
-               "the warm-up connection's socket was never closed")
+    wait_until_connections_ended(server.pid, "the warm-up connection")
     return descriptor_count(server.pid), thread_count(server.pid)
 
 
@@ -289,8 +293,7 @@ class ResourceLimitTest(unittest.TestCase):
                 for sock in clients:
                     sock.close()
             # Their threads, or fibers, have given their stacks back.
-            wait_until(lambda: connection_threads(server.pid) == 0, 10, "threads left")
-            wait_until(lambda: sockets(server.pid) == 1, 10, "connections left open")
+            wait_until_connections_ended(server.pid, "the 40 closed connections")
             self.assertEqual(harness.run_client("127.0.0.1", server.port).code, 0)
 
 
